@@ -1,0 +1,33 @@
+import Hummingbird
+import PlatformKit
+import PlatformPostgres
+import ServiceLifecycle
+
+/// A service library's daemon: the descriptor and how to build routes and background work
+/// from the shared `DaemonContext`. The kit does the rest (config, logging, metrics,
+/// listeners, readiness, lifecycle), so every daemon is built the same way.
+public protocol DaemonApplication: Sendable {
+    static var descriptor: DaemonDescriptor { get }
+    /// The daemon's database migrations, if it has a database.
+    static var migrations: MigrationSet? { get }
+
+    init(context: DaemonContext) async throws
+
+    /// Routes of the public listener (absent for daemons without one).
+    func addPublicRoutes(to router: Router<PlatformRequestContext>)
+    /// Internal and admin routes of the management listener (guard them with
+    /// `context.internalRoutes(on:)`).
+    func addManagementRoutes(to router: Router<PlatformRequestContext>)
+    /// Readiness checks beyond the database and Redis.
+    var readinessChecks: [ReadinessCheck] { get }
+    /// Background jobs, run and shut down with the daemon.
+    var backgroundServices: [any Service] { get }
+}
+
+extension DaemonApplication {
+    public static var migrations: MigrationSet? { nil }
+    public func addPublicRoutes(to router: Router<PlatformRequestContext>) {}
+    public func addManagementRoutes(to router: Router<PlatformRequestContext>) {}
+    public var readinessChecks: [ReadinessCheck] { [] }
+    public var backgroundServices: [any Service] { [] }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+extension Request {
+    /// Decodes a JSON body, answering with the platform's codes: `unsupported_media_type`
+    /// when the content type is not JSON, `payload_too_large` past the context's limit and
+    /// `malformed_json` when the body does not decode.
+    public func decodeJSON<Value: Decodable, Context: PlatformContext>(as type: Value.Type = Value.self, context: Context) async throws -> Value {
+        guard let contentType = headers[.contentType], Self.isJSON(contentType) else {
+            throw PlatformError(.unsupportedMediaType, "Send the body as application/json.")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxBodyBytes)
+        } catch {
+            throw PlatformError(.payloadTooLarge, "The request body is larger than \(context.maxBodyBytes) bytes.")
+        }
+        do {
+            return try JSONDecoder.platform.decode(Value.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw PlatformError(.malformedJSON, Self.describe(error))
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
+    }
+
+    /// A message naming the offending field, without echoing the body.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let joined = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return joined.isEmpty ? "body" : joined
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "The body is not valid JSON."
+        case .dataCorrupted(let context): return "Field \(path(context.codingPath)) has an invalid value."
+        case .keyNotFound(let key, let context): return "Field \(path(context.codingPath + [key])) is required."
+        case .typeMismatch(_, let context): return "Field \(path(context.codingPath)) has the wrong type."
+        case .valueNotFound(_, let context): return "Field \(path(context.codingPath)) must not be null."
+        @unknown default: return "The body does not match this route."
+        }
+    }
+}
+
+extension JSONDecoder {
+    /// The decoder for request bodies: ISO 8601 dates.
+    public static var platform: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder for responses: ISO 8601 dates, sorted keys.
+    public static var platform: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

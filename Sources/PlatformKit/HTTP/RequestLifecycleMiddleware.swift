@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The outermost middleware of every listener: assigns the request id and trace context,
+/// enforces the body limit, turns every error into the one error shape, echoes the ids,
+/// writes one structured access-log line and records the request metrics.
+public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddleware {
+    let listener: String
+    let metrics: PlatformMetrics
+    let maxBodyBytes: Int
+
+    public init(listener: String, metrics: PlatformMetrics, maxBodyBytes: Int) {
+        self.listener = listener
+        self.metrics = metrics
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        let trace = RequestTrace(requestIDHeader: request.headers[.requestID], traceparentHeader: request.headers[.traceparent])
+        context.trace = trace
+        context.maxBodyBytes = maxBodyBytes
+        context.logger[metadataKey: "hb.request.id"] = nil
+        context.logger[metadataKey: "request_id"] = .string(trace.requestID)
+        context.logger[metadataKey: "trace_id"] = .string(trace.traceID)
+        context.logger[metadataKey: "method"] = .string(request.method.rawValue)
+
+        metrics.requestStarted()
+        defer { metrics.requestFinished() }
+
+        var response: Response
+        var failure: PlatformError?
+        do {
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+                throw PlatformError(.payloadTooLarge, "The request body is larger than \(maxBodyBytes) bytes.")
+            }
+            response = try await RequestTrace.$current.withValue(trace) {
+                try await next(request, context)
+            }
+        } catch {
+            let mapped = PlatformError.from(error)
+            failure = mapped
+            if mapped.code.status.code >= 500 && !(error is PlatformError) {
+                // The full error stays in our logs (scrubbed); the client sees only the code.
+                context.logger.error("unhandled error", metadata: ["error_type": .string(String(reflecting: type(of: error))),
+                                                                  "error_detail": .string(String(describing: error))])
+            }
+            response = mapped.response(requestID: trace.requestID)
+        }
+        response.headers[.requestID] = trace.requestID
+        response.headers[.traceparent] = trace.traceparent
+
+        let duration = ContinuousClock.now - start
+        let route = context.endpointPath ?? "unmatched"
+        metrics.recordRequest(listener: listener, route: route, method: request.method.rawValue,
+                              status: response.status.code, duration: duration)
+
+        var metadata: Logger.Metadata = [
+            "listener": .string(listener),
+            "route": .string(route),
+            "path": .string(request.uri.path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.2f", duration.milliseconds)),
+        ]
+        metadata.merge(context.notes.metadata) { _, new in new }
+        if let failure {
+            metadata["error_code"] = .string(failure.code.name)
+            metadata["error_message"] = .string(failure.message)
+        }
+        let level: Logger.Level = response.status.code >= 500 ? .error : (listener == "management" && failure == nil ? .debug : .info)
+        context.logger.log(level: level, "request completed", metadata: metadata)
+        return response
+    }
+}
+
+extension Duration {
+    /// Milliseconds as a floating point number.
+    public var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+
+/// A swift-log handler that writes one JSON object per line:
+/// `{"ts":…,"level":…,"service":…,"env":…,"msg":…, …metadata}`. Credentials are redacted
+/// (see `LogRedaction`) before a line is formed.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    private let label: String
+    private let service: String
+    private let environment: String
+    private let instance: String
+    private let sink: any LogSink
+
+    public init(label: String, service: String, environment: String, instance: String,
+                level: Logger.Level, sink: any LogSink, metadataProvider: Logger.MetadataProvider? = nil) {
+        self.label = label
+        self.service = service
+        self.environment = environment
+        self.instance = instance
+        self.logLevel = level
+        self.sink = sink
+        self.metadataProvider = metadataProvider
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+
+        var line = "{"
+        line.appendJSONField("ts", Self.timestamp(), first: true)
+        line.appendJSONField("level", event.level.rawValue)
+        line.appendJSONField("service", service)
+        line.appendJSONField("env", environment)
+        line.appendJSONField("instance", instance)
+        line.appendJSONField("logger", label)
+        line.appendJSONField("msg", LogRedaction.scrub(event.message.description))
+        for key in merged.keys.sorted() {
+            let name = key.hasPrefix("hb.") ? "hb_" + key.dropFirst(3).replacingOccurrences(of: ".", with: "_") : key
+            let value = LogRedaction.isSensitive(key: key) ? LogRedaction.mask : LogRedaction.scrub(Self.flatten(merged[key]!))
+            line.appendJSONField(name, value)
+        }
+        if event.level >= .warning {
+            line.appendJSONField("source", "\(event.file.split(separator: "/").last ?? ""):\(event.line)")
+        }
+        line.append("}")
+        sink.write(line: line)
+    }
+
+    private static func flatten(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let text): text
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let items): "[" + items.map(flatten).joined(separator: ",") + "]"
+        case .dictionary(let dictionary):
+            "{" + dictionary.keys.sorted().map { key in
+                "\(key)=\(LogRedaction.isSensitive(key: key) ? LogRedaction.mask : flatten(dictionary[key]!))"
+            }.joined(separator: ",") + "}"
+        }
+    }
+
+    nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }()
+    private static let formatterLock = NSLock()
+
+    private static func timestamp() -> String {
+        formatterLock.lock()
+        defer { formatterLock.unlock() }
+        return formatter.string(from: Date())
+    }
+}
+
+extension String {
+    /// Appends `"key":"value"` with JSON escaping.
+    mutating func appendJSONField(_ key: String, _ value: String, first: Bool = false) {
+        if !first { append(",") }
+        appendJSONString(key)
+        append(":")
+        appendJSONString(value)
+    }
+
+    mutating func appendJSONString(_ text: String) {
+        append("\"")
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": append("\\\"")
+            case "\\": append("\\\\")
+            case "\n": append("\\n")
+            case "\r": append("\\r")
+            case "\t": append("\\t")
+            case _ where scalar.value < 0x20:
+                append(String(format: "\\u%04x", scalar.value))
+            default:
+                unicodeScalars.append(scalar)
+            }
+        }
+        append("\"")
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Prometheus
+
+/// One daemon's Prometheus registry, with help text on every metric so `promtool check
+/// metrics` passes. Components create their metrics here; `GET /metrics` renders it.
+public final class PlatformMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+
+    /// Buckets for request and dependency latencies, in seconds (1 ms ... 10 s).
+    public static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
+
+    private let inFlight: Gauge
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        self.inFlight = registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: "kisum_http_requests_in_flight", unitName: "", helpText: "HTTP requests being handled now."))
+        gauge("kisum_process_start_time_seconds", help: "Start time of the process since the Unix epoch in seconds.")
+            .set(Date().timeIntervalSince1970)
+    }
+
+    /// Records one finished HTTP request. `route` is the matched route pattern (bounded
+    /// cardinality), never the raw path.
+    public func recordRequest(listener: String, route: String, method: String, status: Int, duration: Duration) {
+        counter("kisum_http_requests_total", help: "HTTP requests handled, by listener, route, method and status.", labels: [("listener", listener), ("route", route), ("method", method), ("status", String(status))]).increment()
+        latency("kisum_http_request_duration_seconds", help: "HTTP request latency, by listener, route and method.", labels: [("listener", listener), ("route", route), ("method", method)]).record(duration)
+    }
+
+    func requestStarted() { inFlight.increment() }
+    func requestFinished() { inFlight.decrement() }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String { registry.emitToString() }
+}

@@ -1,0 +1,18 @@
+/// The platform's network matrix (spec: "which services can talk to which others"): for
+/// each callee, the services allowed to call its internal routes.
+public enum NetworkPolicy {
+    /// Business backends, which may call Auth's internal access routes.
+    public static let businessBackends: Set<String> = ["basic", "finance", "market", "touring", "venue", "ai"]
+
+    /// Callers allowed per callee. Anything not listed is denied.
+    public static let allowedCallers: [String: Set<String>] = [
+        "core": ["auth", "admin"],
+        "auth": Set(["admin"]).union(businessBackends),
+        "canary": ["canary", "admin"],
+    ]
+
+    /// The callers `callee` accepts on its internal routes.
+    public static func callers(of callee: String) -> Set<String> {
+        allowedCallers[callee] ?? []
+    }
+}

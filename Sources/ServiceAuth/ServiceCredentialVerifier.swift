@@ -1,0 +1,93 @@
+import Crypto
+import Foundation
+import JWTKit
+
+/// Verifies service credentials on a callee: EdDSA signature by a key trusted for the
+/// claimed caller, `aud` equal to this service, unexpired, issued recently (lifetime at
+/// most 60 s plus skew), `kind` = service, and the caller allowed for the route group.
+public struct ServiceCredentialVerifier: Sendable {
+    public let service: String
+    public let maxLifetime: TimeInterval
+    public let clockSkew: TimeInterval
+    /// kid → (caller, single-key collection): an unknown kid is refused outright rather
+    /// than falling back to a default key.
+    private let verifiers: [String: (caller: String, keys: JWTKeyCollection)]
+
+    public init(service: String, trusted: TrustedServiceKeys, maxLifetime: TimeInterval = 60, clockSkew: TimeInterval = 30) async {
+        self.service = service
+        self.maxLifetime = maxLifetime
+        self.clockSkew = clockSkew
+        var verifiers: [String: (caller: String, keys: JWTKeyCollection)] = [:]
+        for (caller, publicKeys) in trusted.keys {
+            for publicKey in publicKeys {
+                let kid = ServiceCredentialSigner.kid(service: caller, keyID: ServiceKey.keyID(for: publicKey))
+                let collection = await JWTKeyCollection().add(eddsa: EdDSA.PublicKey(backing: publicKey), kid: JWKIdentifier(string: kid))
+                verifiers[kid] = (caller, collection)
+            }
+        }
+        self.verifiers = verifiers
+    }
+
+    /// The verified calling service, or a `ServiceAuthError`.
+    public func verify(_ token: String, allowedCallers: Set<String>, now: Date = Date()) async throws(ServiceAuthError) -> String {
+        guard let header = Self.header(of: token) else { throw .init(.invalid, "not a JWT") }
+        guard header.alg == "EdDSA" else { throw .init(.invalid, "not a service credential (alg)") }
+        guard let kid = header.kid, let verifier = verifiers[kid] else { throw .init(.invalid, "unknown signing key") }
+        let claims: ServiceTokenClaims
+        do {
+            claims = try await verifier.keys.verify(token, as: ServiceTokenClaims.self)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw .init(.expired, "credential expired")
+        } catch {
+            throw .init(.invalid, "signature or claims invalid")
+        }
+        guard claims.kind == ServiceTokenClaims.kindValue else { throw .init(.invalid, "not a service credential (kind)") }
+        guard claims.iss.value == verifier.caller, claims.sub.value == verifier.caller else {
+            throw .init(.invalid, "credential names a different caller than its key")
+        }
+        guard claims.aud.value == [service] else { throw .init(.wrongAudience, "credential is for another service") }
+        let issued = claims.iat.value, expires = claims.exp.value
+        guard issued.timeIntervalSince(now) <= clockSkew, expires.timeIntervalSince(issued) <= maxLifetime + 1 else {
+            throw .init(.invalid, "credential lifetime out of bounds")
+        }
+        guard expires > now else { throw .init(.expired, "credential expired") }
+        guard allowedCallers.contains(verifier.caller) else {
+            throw .init(.callerNotAllowed, "\(verifier.caller) may not call this route")
+        }
+        return verifier.caller
+    }
+
+    struct Header: Decodable {
+        let alg: String?
+        let kid: String?
+    }
+
+    static func header(of token: String) -> Header? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        var base64 = parts[0].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64) else { return nil }
+        return try? JSONDecoder().decode(Header.self, from: data)
+    }
+}
+
+/// Why a service credential was refused.
+public struct ServiceAuthError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The refusal's kind.
+    public enum Reason: String, Sendable {
+        case missing, invalid, expired
+        case wrongAudience = "wrong_audience"
+        case callerNotAllowed = "caller_not_allowed"
+    }
+
+    public let reason: Reason
+    public let message: String
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { "\(reason.rawValue): \(message)" }
+}

@@ -1,0 +1,4 @@
+import CanaryService
+import PlatformDaemon
+
+await Daemon.main(CanaryDaemon.self)

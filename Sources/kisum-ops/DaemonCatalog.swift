@@ -1,0 +1,13 @@
+import CanaryService
+import PlatformDaemon
+
+/// Every daemon the platform ships, for commands that act per service.
+enum DaemonCatalog {
+    static let all: [any DaemonApplication.Type] = [CanaryDaemon.self]
+
+    static func find(_ name: String) -> (any DaemonApplication.Type)? {
+        all.first { $0.descriptor.name == name }
+    }
+
+    static var names: String { all.map { $0.descriptor.name }.joined(separator: ", ") }
+}

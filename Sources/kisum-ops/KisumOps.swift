@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// Operations commands for the Kisum platform: database provisioning and migrations,
+/// configuration reference, key generation.
+@main
+struct KisumOps: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kisum-ops",
+        abstract: "Operate the Kisum platform: databases, migrations, configuration and keys.",
+        subcommands: [DatabaseCommand.self, ConfigCommand.self, KeysCommand.self])
+}
