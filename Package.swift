@@ -118,6 +118,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("Migrations")],
             swiftSettings: strict
@@ -132,6 +133,8 @@ let package = Package(
             dependencies: [
                 "PlatformDaemon", "CanaryService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),
@@ -139,18 +142,36 @@ let package = Package(
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
         .target(
             name: "PlatformTesting",
-            dependencies: ["PlatformDaemon"],
+            dependencies: [
+                "PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             path: "Tests/PlatformTesting",
             swiftSettings: strict
         ),
         .testTarget(
             name: "PlatformKitTests",
-            dependencies: ["PlatformKit", "PlatformTesting"],
+            dependencies: [
+                "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "PlatformTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "PlatformIntegrationTests",
-            dependencies: ["PlatformDaemon", "CanaryService", "PlatformTesting"],
+            dependencies: [
+                "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "CanaryService",
+                "PlatformTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PlatformKit
 import PlatformPostgres
@@ -30,4 +31,25 @@ extension DaemonApplication {
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {}
     public var readinessChecks: [ReadinessCheck] { [] }
     public var backgroundServices: [any Service] { [] }
+}
+
+/// The addresses of every daemon on a local machine, for wiring daemons to each other.
+public struct LocalTopology: Sendable {
+    /// Service name → `http://127.0.0.1:port` of its management listener.
+    public let managementURLs: [String: String]
+    /// Service name → `http://127.0.0.1:port` of its public listener.
+    public let publicURLs: [String: String]
+
+    public init(managementURLs: [String: String], publicURLs: [String: String]) {
+        self.managementURLs = managementURLs
+        self.publicURLs = publicURLs
+    }
+}
+
+/// Local-only hooks used by `./kisum up`.
+public protocol LocalDevelopmentHooks {
+    /// Extra variables for the local environment file (peer URLs and the like).
+    static func localEnvironment(topology: LocalTopology) -> [String: String]
+    /// Inserts demo data through the running daemons; must be idempotent.
+    static func seedDemoData(topology: LocalTopology, state: URL) async throws
 }

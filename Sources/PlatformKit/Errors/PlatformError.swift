@@ -101,7 +101,7 @@ extension PlatformError {
     /// The HTTP response for this error.
     public func response(requestID: String) -> Response {
         let body = ErrorBody(error: .init(code: code.name, message: message, requestID: requestID))
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        let data = (try? JSONEncoder.platform.encode(body)) ?? Data()
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: code.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -32,4 +33,5 @@ public struct PlatformRequestContext: PlatformContext {
     }
 
     public var maxUploadSize: Int { maxBodyBytes }
+    public var responseEncoder: JSONEncoder { .platform }
 }

@@ -1,0 +1,62 @@
+import Logging
+import PlatformKit
+import Testing
+
+@Suite struct LogRedactionTests {
+    static let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1c2VyLTEiLCJzaWQiOiJzLTEifQ.c2lnbmF0dXJlLWJ5dGVz"
+    static let secrets = [jwt, "hunter2-password", "rt_9f8e7d6c5b4a39281706f5e4d3c2b1a0", "MC4CAQAwBQYDK2VwBCIEIKEY",
+                          "session-cookie-value-123"]
+
+    func logger(_ sink: MemoryLogSink) -> Logger {
+        Logger(label: "test") { label in
+            JSONLogHandler(label: label, service: "svc", environment: "test", instance: "i", level: .trace, sink: sink)
+        }
+    }
+
+    @Test func credentialsNeverReachALogLine() throws {
+        let sink = MemoryLogSink()
+        let log = logger(sink)
+        log.info("login for user with password=hunter2-password ok")
+        log.info("got header Authorization: Bearer \(Self.jwt)")
+        log.info("calling", metadata: [
+            "authorization": "Bearer \(Self.jwt)", "cookie": "sid=session-cookie-value-123",
+            "refresh_token": "rt_9f8e7d6c5b4a39281706f5e4d3c2b1a0", "password": "hunter2-password",
+            "jwt_private_key": "MC4CAQAwBQYDK2VwBCIEIKEY",
+            "nested": .dictionary(["api_key": "hunter2-password", "user_id": "u-1"]),
+            "note": "token=\(Self.jwt)",
+        ])
+        log.error("pem: -----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKEY\n-----END PRIVATE KEY-----")
+        log.warning("connecting to postgres://kisum_app:hunter2-password@db.internal:5432/auth")
+        #expect(sink.lines.count == 5)
+        for line in sink.lines {
+            for secret in Self.secrets {
+                #expect(!line.contains(secret), "leaked \(secret) in \(line)")
+            }
+        }
+        #expect(sink.lines[2].contains("\"user_id\"") == false)  // nested flattened into one field
+        #expect(sink.lines[2].contains("user_id=u-1"))
+    }
+
+    @Test func linesAreJSONWithTheStandardFields() throws {
+        let sink = MemoryLogSink()
+        var log = logger(sink)
+        log[metadataKey: "request_id"] = "r-1"
+        log.notice("hello \"world\"\n", metadata: ["status": "200"])
+        let line = try #require(sink.lines.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+        #expect(object["msg"] == "hello \"world\"\n")
+        #expect(object["level"] == "notice")
+        #expect(object["service"] == "svc")
+        #expect(object["env"] == "test")
+        #expect(object["request_id"] == "r-1")
+        #expect(object["status"] == "200")
+        #expect(object["ts"]?.hasSuffix("Z") == true)
+    }
+
+    @Test func harmlessTextIsUnchanged() {
+        #expect(LogRedaction.scrub("request completed in 3 ms") == "request completed in 3 ms")
+        #expect(LogRedaction.scrub("GET /auth/sessions") == "GET /auth/sessions")
+    }
+}
+
+import Foundation

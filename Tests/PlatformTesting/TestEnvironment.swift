@@ -1,0 +1,56 @@
+import Foundation
+
+/// The real services `./kisum test` started for this run.
+public enum TestEnvironment {
+    /// A superuser URL of the throwaway PostgreSQL cluster.
+    public static var postgresURL: String { require("KISUM_TEST_PG_URL") }
+    /// The throwaway Redis.
+    public static var redisURL: String { require("KISUM_TEST_REDIS_URL") }
+    /// PostgreSQL's binaries (initdb, pg_ctl) for tests that run a cluster of their own.
+    public static var postgresBin: String { ProcessInfo.processInfo.environment["KISUM_TEST_PG_BIN"] ?? "/usr/lib/postgresql/15/bin" }
+    /// redis-server, for tests that kill and restart a Redis of their own.
+    public static var redisServer: String { ProcessInfo.processInfo.environment["KISUM_TEST_REDIS_SERVER"] ?? "/usr/bin/redis-server" }
+    /// A scratch folder removed after the run.
+    public static var scratch: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.environment["KISUM_TEST_TMP"] ?? NSTemporaryDirectory(), isDirectory: true)
+    }
+    /// The repository root (for built binaries and the README).
+    public static var root: URL {
+        if let root = ProcessInfo.processInfo.environment["KISUM_TEST_ROOT"] { return URL(fileURLWithPath: root, isDirectory: true) }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+    /// A built executable of this package.
+    public static func binary(_ name: String) -> URL {
+        root.appendingPathComponent(".build/debug/\(name)")
+    }
+
+    static func require(_ name: String) -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            fatalError("\(name) is not set: run the tests with ./kisum test, which starts PostgreSQL and Redis")
+        }
+        return value
+    }
+
+    /// A port nothing listens on right now.
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                _ = bind(fd, raw, length)
+                _ = getsockname(fd, raw, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A unique lowercase name for databases and keys.
+    public static func uniqueName(_ prefix: String) -> String {
+        "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased())"
+    }
+}

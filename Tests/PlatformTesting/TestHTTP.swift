@@ -1,0 +1,46 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A test's HTTP exchange, read whole.
+public struct TestResponse: Sendable {
+    public let status: Int
+    public let headers: HTTPHeaders
+    public let body: String
+
+    /// The body as JSON.
+    public func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+            throw TestFailure("body is not a JSON object: \(body)")
+        }
+        return object
+    }
+
+    /// The first value of header `name`.
+    public func header(_ name: String) -> String? { headers.first(name: name) }
+
+    /// `error.code` of the platform's error shape.
+    public var errorCode: String? {
+        ((try? json())?["error"] as? [String: Any])?["code"] as? String
+    }
+}
+
+/// Minimal HTTP calls for tests.
+public enum TestHTTP {
+    public static func get(_ url: String, headers: [(String, String)] = []) async throws -> TestResponse {
+        try await send("GET", url, headers: headers)
+    }
+
+    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: String? = nil,
+                            timeout: TimeAmount = .seconds(10)) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let collected = try await response.body.collect(upTo: 16 << 20)
+        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
+    }
+}
