@@ -155,7 +155,7 @@ import Testing
             #expect(metrics.body.contains(name), "\(name) missing")
         }
         #expect(metrics.body.contains(#"kisum_http_requests_total{listener="public",route="/v1/echo",method="GET",status="200"} 1"#))
-        let result = try PromTool.check(metrics.body)
+        let result = try await PromTool.check(metrics.body)
         #expect(result.status == 0, "promtool: \(result.output)")
     }
 
@@ -178,19 +178,7 @@ import Testing
 
 /// `promtool check metrics`, the reference parser of the Prometheus text format.
 enum PromTool {
-    static func check(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func check(_ text: String) async throws -> (status: Int32, output: String) {
+        try await ChildProcess.run("/usr/bin/promtool", ["check", "metrics"], input: text)
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// A Redis server of the test's own, to kill and restart under a client.
-public final class RedisServerProcess: @unchecked Sendable {
+public final class RedisServerProcess: Sendable {
     public let port: Int
-    private var process: Process?
-    private let lock = NSLock()
+    private let child = NIOLockedValueBox<ChildProcess?>(nil)
 
     public init(port: Int = TestEnvironment.freePort()) {
         self.port = port
@@ -14,27 +14,27 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     /// Starts redis-server and waits until it accepts connections.
     public func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.redisServer)
-        process.arguments = ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        lock.withLock { self.process = process }
+        let process = try ChildProcess.spawn(TestEnvironment.redisServer, [
+            "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no",
+        ])
+        child.withLockedValue { $0 = process }
+        // Recorded so ./kisum test can reap it even if this test process dies.
+        let pids = TestEnvironment.scratch.appendingPathComponent("pids")
+        try? FileManager.default.createDirectory(at: pids, withIntermediateDirectories: true)
+        try? String(process.pid).write(to: pids.appendingPathComponent("redis-\(port).pid"), atomically: true, encoding: .utf8)
         try await waitForPort(port, open: true)
     }
 
     /// Kills it (SIGKILL: no goodbye to clients) and waits for the port to close.
     public func kill() async throws {
-        let process = lock.withLock { () -> Process? in defer { self.process = nil }; return self.process }
-        guard let process else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        guard let process = child.withLockedValue({ current in defer { current = nil }; return current }) else { return }
+        process.signal(SIGKILL)
+        _ = await process.exitStatus()
         try await waitForPort(port, open: false)
     }
 
     deinit {
-        if let process, process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        child.withLockedValue { $0?.signal(SIGKILL) }
     }
 }
 
@@ -54,32 +54,26 @@ public final class PostgresClusterProcess: Sendable {
     public func start() async throws {
         let data = directory.appendingPathComponent("data").path
         if !FileManager.default.fileExists(atPath: data) {
-            try run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", directory.path])
-            try runAsPostgres("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
+            try await run("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", directory.path])
+            try await runAsPostgres("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
         }
-        try runAsPostgres("pg_ctl", ["-D", data, "-l", directory.appendingPathComponent("log").path, "-w", "-t", "60",
+        try await runAsPostgres("pg_ctl", ["-D", data, "-l", directory.appendingPathComponent("log").path, "-w", "-t", "60",
                                      "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory.path) -c fsync=off", "start"])
     }
 
     /// Fast shutdown: disconnects every client.
-    public func stop() throws {
-        try runAsPostgres("pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"])
+    public func stop() async throws {
+        try await runAsPostgres("pg_ctl", ["-D", directory.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"])
     }
 
-    private func runAsPostgres(_ tool: String, _ arguments: [String]) throws {
-        try run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(TestEnvironment.postgresBin)/\(tool)"] + arguments)
+    private func runAsPostgres(_ tool: String, _ arguments: [String]) async throws {
+        try await run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(TestEnvironment.postgresBin)/\(tool)"] + arguments)
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(executable) \(arguments.first ?? "") exited \(process.terminationStatus)")
+    private func run(_ executable: String, _ arguments: [String]) async throws {
+        let result = try await ChildProcess.run(executable, arguments)
+        guard result.status == 0 else {
+            throw TestFailure("\(executable) \(arguments.joined(separator: " ")) exited \(result.status): \(result.output)")
         }
     }
 }
@@ -127,7 +121,7 @@ public func waitForPort(_ port: Int, open: Bool) async throws {
     throw TestFailure("port \(port) did not become \(open ? "open" : "closed")")
 }
 
-func portIsOpen(_ port: Int) -> Bool {
+public func portIsOpen(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import PlatformKit
+import PlatformPostgres
+import PlatformTesting
+import PostgresNIO
+import Testing
+
+@Suite struct PostgresPoolTests {
+    @Test func statementTimeoutAndPoolBoundsAreEnforced() async throws {
+        let database = try await TestDatabase.create()
+        var settings = try PostgresSettings(url: database.runtimeURL)
+        settings.statementTimeout = .milliseconds(300)
+        settings.maximumConnections = 2
+        let metrics = PlatformMetrics()
+        let pool = PlatformDatabase(settings: settings, metrics: metrics, logger: Logger(label: "test"))
+        let runner = Task { await pool.run() }
+        defer { runner.cancel() }
+        let logger = Logger(label: "test")
+
+        let start = ContinuousClock.now
+        await #expect(throws: (any Error).self) {
+            _ = try await pool.query("SELECT pg_sleep(3)", operation: "sleep", logger: logger)
+        }
+        #expect(ContinuousClock.now - start < .seconds(2))
+
+        // Six concurrent sessions on a pool of two: never more than two server connections.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 {
+                group.addTask { _ = try await pool.query("SELECT pg_sleep(0.1)", operation: "nap", logger: logger) }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(50))
+                let rows = try await LibPQConnection.run {
+                    try LibPQConnection(settings: database.admin).execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND usename = $2",
+                        parameters: [database.name, database.runtime.username])
+                }
+                let count = Int(rows[0][0] ?? "0") ?? 0
+                #expect(count >= 1 && count <= 2, "\(count) connections")
+            }
+            try await group.waitForAll()
+        }
+        let text = metrics.render()
+        #expect(text.contains(#"kisum_db_query_duration_seconds_count{operation="nap",outcome="ok"} 6"#))
+        #expect(text.contains(#"kisum_db_query_duration_seconds_count{operation="sleep",outcome="error"} 1"#))
+        #expect(text.contains("kisum_db_pool_connections_max 2"))
+    }
+}

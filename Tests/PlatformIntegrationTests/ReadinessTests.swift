@@ -1,0 +1,68 @@
+import Foundation
+import PlatformDaemon
+import PlatformKit
+import PlatformPostgres
+import PlatformTesting
+import Testing
+
+/// Stops PostgreSQL and Redis under a running daemon and watches `/ready`.
+@Suite struct ReadinessTests {
+    @Test func readinessFollowsPostgresAndRedis() async throws {
+        let cluster = PostgresClusterProcess()
+        try await cluster.start()
+        let admin = try PostgresSettings(url: cluster.superuserURL)
+        _ = try await LibPQConnection.run {
+            try DatabaseProvisioner(admin: admin).provision(database: "probe", migratorPassword: "m", runtimePassword: "r")
+        }
+        let redis = RedisServerProcess()
+        try await redis.start()
+
+        let daemon = try await Daemon.start(ProbeDaemon.self, environment: DaemonEnvironment.base([
+            "PROBE_DB_URL": "postgres://probe_app:r@127.0.0.1:\(cluster.port)/probe?sslmode=disable",
+            "PROBE_DB_CONNECT_TIMEOUT": "500ms",
+            "REDIS_URL": redis.url,
+        ]), sink: MemoryLogSink())
+        defer { Task { try? await daemon.shutdown() } }
+        let ready = daemon.managementURL + "/ready"
+        #expect(try await TestHTTP.get(ready).status == 200)
+
+        // PostgreSQL stops: 503 within the check timeout (1 s), naming the failed check.
+        try await cluster.stop()
+        let down = try await timed { try await TestHTTP.get(ready) }
+        #expect(down.value.status == 503)
+        #expect(down.elapsed < .seconds(2))
+        let failed = try #require((try down.value.json()["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "postgres" })
+        #expect(failed["status"] as? String == "fail")
+        #expect(try await TestHTTP.get(daemon.managementURL + "/health").status == 200)  // liveness is unaffected
+
+        try await cluster.start()
+        #expect(try await eventually { try await TestHTTP.get(ready).status == 200 })
+
+        // Redis (required by this daemon) dies: 503; back: 200.
+        try await redis.kill()
+        let redisDown = try await timed { try await TestHTTP.get(ready) }
+        #expect(redisDown.value.status == 503)
+        #expect(redisDown.elapsed < .seconds(2))
+        try await redis.start()
+        #expect(try await eventually { try await TestHTTP.get(ready).status == 200 })
+        try await redis.kill()
+        try await cluster.stop()
+    }
+}
+
+/// The value and how long it took.
+func timed<Value>(_ body: () async throws -> Value) async throws -> (value: Value, elapsed: Duration) {
+    let start = ContinuousClock.now
+    let value = try await body()
+    return (value, ContinuousClock.now - start)
+}
+
+/// Polls `condition` every 100 ms for up to `limit`.
+func eventually(within limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}
