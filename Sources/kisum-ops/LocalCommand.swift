@@ -31,6 +31,10 @@ struct LocalCommand: AsyncParsableCommand {
             for app in DaemonCatalog.all where app.descriptor.callsServices {
                 publicKeys[app.descriptor.name] = try local.serviceKey(for: app.descriptor.name).publicBase64
             }
+            var credentials: [String: [String: String]] = [
+                "cluster": ["postgres_admin_url": "postgres://postgres@127.0.0.1:\(postgresPort)/postgres?sslmode=disable",
+                            "redis_url": "redis://127.0.0.1:\(redisPort)"],
+            ]
             for app in DaemonCatalog.all {
                 let descriptor = app.descriptor
                 var environment: [String: String] = ["KISUM_ENV": "local", "LOG_LEVEL": "info", "KISUM_INSTANCE": "local"]
@@ -61,12 +65,19 @@ struct LocalCommand: AsyncParsableCommand {
                         .joined(separator: ",")
                 }
                 environment.merge(app.localEnvironment(topology: topology)) { _, new in new }
+                var entry = environment.filter { $0.key.hasSuffix("_FILE") }
+                entry["env_file"] = local.environmentFiles.appendingPathComponent("\(descriptor.name).env").path
+                credentials[descriptor.name] = entry
                 let lines = environment.keys.sorted().map { "\($0)=\(Self.shellQuoted(environment[$0]!))" }
                 try FileManager.default.createDirectory(at: local.environmentFiles, withIntermediateDirectories: true)
                 let file = local.environmentFiles.appendingPathComponent("\(descriptor.name).env")
                 _ = FileManager.default.createFile(atPath: file.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8),
                                                attributes: [.posixPermissions: 0o600])
             }
+            // Where every local credential is (paths, not values; the local cluster trusts loopback).
+            let data = try JSONEncoder.platform.encode(credentials)
+            _ = FileManager.default.createFile(atPath: local.root.appendingPathComponent("credentials.json").path,
+                                               contents: data, attributes: [.posixPermissions: 0o600])
         }
 
         static func shellQuoted(_ value: String) -> String {

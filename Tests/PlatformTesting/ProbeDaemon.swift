@@ -33,3 +33,12 @@ public enum DaemonEnvironment {
         return ["INTERNAL_SIGNING_KEY": key.privateBase64, "INTERNAL_TRUSTED_KEYS": trusted.joined(separator: ",")]
     }
 }
+
+/// A daemon with no public listener (like Core): only the management listener exists.
+public struct InternalOnlyDaemon: DaemonApplication {
+    public static let descriptor = DaemonDescriptor(
+        name: "internal-only", publicPort: nil, managementPort: 0, databasePrefix: nil, redis: .none,
+        callsServices: false, servesInternalRoutes: false)
+
+    public init(context: DaemonContext) async throws {}
+}
