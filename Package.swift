@@ -1,11 +1,32 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Swift 6 language mode everywhere; strict concurrency is implied by it.
+/// Swift 6 language mode everywhere (strict concurrency), plus explicit imports and `any`.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+extension Target.Dependency {
+    static let hummingbird = product(name: "Hummingbird", package: "hummingbird")
+    static let postgresNIO = product(name: "PostgresNIO", package: "postgres-nio")
+    static let jwtKit = product(name: "JWTKit", package: "jwt-kit")
+    static let crypto = product(name: "Crypto", package: "swift-crypto")
+    static let logging = product(name: "Logging", package: "swift-log")
+    static let metrics = product(name: "Metrics", package: "swift-metrics")
+    static let prometheus = product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle = product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let unixSignals = product(name: "UnixSignals", package: "swift-service-lifecycle")
+    static let asyncHTTPClient = product(name: "AsyncHTTPClient", package: "async-http-client")
+    static let argumentParser = product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let httpTypes = product(name: "HTTPTypes", package: "swift-http-types")
+    static let nioCore = product(name: "NIOCore", package: "swift-nio")
+    static let nioPosix = product(name: "NIOPosix", package: "swift-nio")
+    static let nioHTTP1 = product(name: "NIOHTTP1", package: "swift-nio")
+    static let nioConcurrency = product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+    static let nioFoundation = product(name: "NIOFoundationCompat", package: "swift-nio")
+    static let nioSSL = product(name: "NIOSSL", package: "swift-nio-ssl")
+}
 
 let package = Package(
     name: "kisum",
@@ -30,7 +51,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
-        // C libraries from Debian's -dev packages.
+        // C libraries from Debian's -dev packages (headers on the default include path, except
+        // libpq's, which pkg-config supplies).
         .systemLibrary(name: "CHiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -39,143 +61,61 @@ let package = Package(
         // The platform kit every daemon is composed from.
         .target(
             name: "PlatformKit",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: [.hummingbird, .logging, .metrics, .prometheus, .serviceLifecycle, .asyncHTTPClient,
+                           .httpTypes, .nioCore, .nioHTTP1, .nioConcurrency, .nioFoundation],
+            swiftSettings: strict),
         .target(
             name: "PlatformPostgres",
-            dependencies: [
-                "PlatformKit", "CLibPQ",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformKit", "CLibPQ", .postgresNIO, .nioSSL, .nioPosix, .crypto, .prometheus,
+                           .serviceLifecycle, .logging],
+            swiftSettings: strict),
         .target(
             name: "PlatformRedis",
-            dependencies: [
-                "PlatformKit", "CHiredis",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformKit", "CHiredis", .nioCore, .nioPosix, .nioConcurrency, .prometheus,
+                           .serviceLifecycle, .logging],
+            swiftSettings: strict),
         .target(
             name: "ServiceAuth",
-            dependencies: [
-                "PlatformKit",
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformKit", .jwtKit, .prometheus, .hummingbird, .httpTypes, .nioConcurrency, .logging, .crypto],
+            swiftSettings: strict),
         .target(
             name: "PlatformDaemon",
-            dependencies: [
-                "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", .hummingbird, .logging,
+                           .metrics, .prometheus, .serviceLifecycle, .unixSignals, .asyncHTTPClient, .nioCore,
+                           .nioConcurrency],
+            swiftSettings: strict),
+
+        // Services.
         .target(
             name: "CanaryService",
-            dependencies: [
-                "PlatformDaemon",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
+            dependencies: ["PlatformDaemon", .hummingbird, .postgresNIO, .logging, .httpTypes],
             resources: [.copy("Migrations")],
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "kisum-canary",
-            dependencies: ["CanaryService", "PlatformDaemon"],
-            swiftSettings: strict
-        ),
+            swiftSettings: strict),
+
+        // Executables.
+        .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: [
-                "PlatformDaemon", "CanaryService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformDaemon", "CanaryService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+                           .argumentParser, .crypto, .httpTypes],
+            swiftSettings: strict),
 
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
         .target(
             name: "PlatformTesting",
-            dependencies: [
-                "PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", .asyncHTTPClient, .nioCore,
+                           .nioHTTP1, .nioFoundation, .nioConcurrency, .nioPosix],
             path: "Tests/PlatformTesting",
-            swiftSettings: strict
-        ),
+            swiftSettings: strict),
         .testTarget(
             name: "PlatformKitTests",
-            dependencies: [
-                "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "PlatformTesting",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "PlatformTesting",
+                           .hummingbird, .jwtKit, .crypto, .logging, .nioCore],
+            swiftSettings: strict),
         .testTarget(
             name: "PlatformIntegrationTests",
-            dependencies: [
-                "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "CanaryService",
-                "PlatformTesting",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            swiftSettings: strict
-        ),
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
+                           "CanaryService", "PlatformTesting", .nioCore, .logging, .postgresNIO],
+            swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PlatformKit
 
 /// One SQL migration file: `NNNN_description.sql`, applied in version order.
 public struct Migration: Sendable, Equatable {
@@ -57,18 +58,8 @@ public struct MigrationSet: Sendable {
 }
 
 /// A migration run was refused or failed.
-public struct MigrationError: Error, Sendable, CustomStringConvertible {
-    /// Why.
-    public struct Code: Sendable, Hashable, CustomStringConvertible {
-        let name: String
-        init(_ name: String) { self.name = name }
-        public var description: String { name }
-
-        public static let invalidSet = Code("invalid_migration_set")
-        public static let checksumMismatch = Code("checksum_mismatch")
-        public static let unknownApplied = Code("unknown_applied_migration")
-        public static let failed = Code("migration_failed")
-    }
+public struct MigrationError: CodedError {
+    public typealias Code = ErrorCode<MigrationError>
 
     public let code: Code
     public let message: String
@@ -77,6 +68,11 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
+}
 
-    public var description: String { "\(code): \(message)" }
+extension ErrorCode where Domain == MigrationError {
+    public static let invalidSet = Self("invalid_migration_set")
+    public static let checksumMismatch = Self("checksum_mismatch")
+    public static let unknownApplied = Self("unknown_applied_migration")
+    public static let failed = Self("migration_failed")
 }

@@ -120,8 +120,9 @@ public final class RedisClient: Service, Sendable {
         let commandTimeout = TimeAmount.nanoseconds(Int64(configuration.commandTimeout.milliseconds * 1_000_000))
         let connectTimeout = TimeAmount.nanoseconds(Int64(configuration.connectTimeout.milliseconds * 1_000_000))
         return {
-            let channel = try await withDeadline(configuration.connectTimeout) {
-                try await ClientBootstrap(group: group)
+            // NIO's connect timeout runs on the event loop, so a busy Swift concurrency pool
+            // cannot make a connect that succeeded in time look like a timeout.
+            let channel = try await ClientBootstrap(group: group)
                     .connectTimeout(connectTimeout)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
@@ -130,7 +131,6 @@ public final class RedisClient: Service, Sendable {
                         }
                     }
                     .connect(host: configuration.host, port: configuration.port).get()
-            }
             var setup: [RedisCommand] = []
             if let password = configuration.password {
                 setup.append(RedisCommand("AUTH", configuration.username.map { [$0, password] } ?? [password]))

@@ -33,9 +33,9 @@ public struct ServiceAuthMiddleware<Context: PlatformContext>: RouterMiddleware 
             context.logger[metadataKey: "caller_service"] = .string(caller)
             return try await next(request, context)
         } catch let error as ServiceAuthError {
-            metrics.counter("kisum_service_auth_failures_total", help: "Internal calls refused for their service credential, by reason.", labels: [("reason", error.reason.rawValue)]).increment()
+            metrics.counter("kisum_service_auth_failures_total", help: "Internal calls refused for their service credential, by reason.", labels: [("reason", error.reason.name)]).increment()
             context.logger.warning("service authentication failed", metadata: [
-                "auth_failure": .string(error.reason.rawValue), "auth_detail": .string(error.message),
+                "auth_failure": .string(error.reason.name), "auth_detail": .string(error.message),
             ])
             switch error.reason {
             case .missing: throw PlatformError(Self.missingCode, "This internal route requires a service credential.")

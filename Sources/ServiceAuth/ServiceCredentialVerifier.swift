@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import PlatformKit
 
 /// Verifies service credentials on a callee: EdDSA signature by a key trusted for the
 /// claimed caller, `aud` equal to this service, unexpired, issued recently (lifetime at
@@ -73,21 +74,23 @@ public struct ServiceCredentialVerifier: Sendable {
 }
 
 /// Why a service credential was refused.
-public struct ServiceAuthError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The refusal's kind.
-    public enum Reason: String, Sendable {
-        case missing, invalid, expired
-        case wrongAudience = "wrong_audience"
-        case callerNotAllowed = "caller_not_allowed"
-    }
+public struct ServiceAuthError: CodedError, Equatable {
+    public typealias Reason = ErrorCode<ServiceAuthError>
 
     public let reason: Reason
     public let message: String
+    public var code: Reason { reason }
 
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason
         self.message = message
     }
+}
 
-    public var description: String { "\(reason.rawValue): \(message)" }
+extension ErrorCode where Domain == ServiceAuthError {
+    public static let missing = Self("missing")
+    public static let invalid = Self("invalid")
+    public static let expired = Self("expired")
+    public static let wrongAudience = Self("wrong_audience")
+    public static let callerNotAllowed = Self("caller_not_allowed")
 }

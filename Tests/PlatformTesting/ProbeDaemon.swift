@@ -21,6 +21,8 @@ public enum DaemonEnvironment {
             "KISUM_ENV": "local", "LOG_LEVEL": "debug", "KISUM_INSTANCE": "test",
             "KISUM_PUBLIC_LISTEN": "127.0.0.1:0", "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:0",
             "SHUTDOWN_GRACE": "5s",
+            // Generous for a loaded 2-core CI machine; timeout behaviour has its own tests.
+            "REDIS_CONNECT_TIMEOUT": "1s", "REDIS_COMMAND_TIMEOUT": "1s",
         ]
         environment.merge(extra) { _, new in new }
         return environment
