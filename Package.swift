@@ -34,6 +34,7 @@ let package = Package(
     products: [
         .executable(name: "kisum-ops", targets: ["kisum-ops"]),
         .executable(name: "kisum-canary", targets: ["kisum-canary"]),
+        .executable(name: "kisum-core", targets: ["kisum-core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -92,11 +93,18 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: strict),
 
+        .target(
+            name: "CoreService",
+            dependencies: ["PlatformDaemon", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto, .serviceLifecycle, .nioCore, .prometheus, "ServiceAuth"],
+            resources: [.copy("Migrations")],
+            swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: ["PlatformDaemon", "CanaryService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
                            .argumentParser, .crypto, .httpTypes],
             swiftSettings: strict),
 
@@ -115,7 +123,12 @@ let package = Package(
         .testTarget(
             name: "PlatformIntegrationTests",
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
-                           "CanaryService", "PlatformTesting", .nioCore, .logging, .postgresNIO],
+                           "CanaryService", "CoreService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CoreServiceTests",
+            dependencies: ["CoreService", "PlatformDaemon", "PlatformKit", "ServiceAuth", "PlatformTesting", .hummingbird,
+                           .logging, .postgresNIO, .nioConcurrency],
             swiftSettings: strict),
     ]
 )

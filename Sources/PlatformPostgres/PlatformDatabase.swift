@@ -46,10 +46,17 @@ public final class PlatformDatabase: Service, Sendable {
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await measure(operation) {
-            try await client.withTransaction(logger: logger) { connection in
-                inUse.increment()
-                defer { inUse.decrement() }
-                return try await body(connection)
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    inUse.increment()
+                    defer { inUse.decrement() }
+                    return try await body(connection)
+                }
+            } catch let error as PostgresTransactionError {
+                // The body's own error (e.g. a PlatformError) once the transaction rolled back;
+                // otherwise the transaction failure itself.
+                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+                throw error
             }
         }
     }

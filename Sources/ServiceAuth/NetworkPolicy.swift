@@ -7,7 +7,8 @@ public enum NetworkPolicy {
     /// Callers allowed per callee. Anything not listed is denied.
     public static let allowedCallers: [String: Set<String>] = [
         "core": ["auth", "admin"],
-        "auth": Set(["admin"]).union(businessBackends),
+        // Core calls Auth only to deliver entitlement invalidation signals (its outbox).
+        "auth": Set(["admin", "core"]).union(businessBackends),
         "canary": ["canary", "admin"],
     ]
 

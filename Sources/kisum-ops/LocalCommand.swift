@@ -27,9 +27,13 @@ struct LocalCommand: AsyncParsableCommand {
             let admin = PostgresSettings(host: "127.0.0.1", port: postgresPort, username: "postgres", password: nil,
                                          database: "postgres", sslMode: .disable)
             // Every caller's key first: callees trust callers' public keys.
+            // Keys for every caller the network matrix names, including services not built yet
+            // (the seed signs as admin, exactly as the Admin backend will).
             var publicKeys: [String: String] = [:]
-            for app in DaemonCatalog.all where app.descriptor.callsServices {
-                publicKeys[app.descriptor.name] = try local.serviceKey(for: app.descriptor.name).publicBase64
+            let callers = Set(DaemonCatalog.all.flatMap { NetworkPolicy.callers(of: $0.descriptor.name) })
+                .union(DaemonCatalog.all.filter { $0.descriptor.callsServices }.map { $0.descriptor.name })
+            for caller in callers.sorted() {
+                publicKeys[caller] = try local.serviceKey(for: caller).publicBase64
             }
             var credentials: [String: [String: String]] = [
                 "cluster": ["postgres_admin_url": "postgres://postgres@127.0.0.1:\(postgresPort)/postgres?sslmode=disable",

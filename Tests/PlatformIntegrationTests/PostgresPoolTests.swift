@@ -44,6 +44,6 @@ import Testing
         let text = metrics.render()
         #expect(text.contains(#"kisum_db_query_duration_seconds_count{operation="nap",outcome="ok"} 6"#))
         #expect(text.contains(#"kisum_db_query_duration_seconds_count{operation="sleep",outcome="error"} 1"#))
-        #expect(text.contains("kisum_db_pool_connections_max 2"))
+        #expect(metricValue(text, "kisum_db_pool_connections_max") == 2)
     }
 }

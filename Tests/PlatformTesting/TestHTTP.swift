@@ -44,3 +44,12 @@ public enum TestHTTP {
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
     }
 }
+
+/// The value of one sample in Prometheus text (`name{labels} value`), e.g.
+/// `metricValue(body, "kisum_core_outbox_pending")`.
+public func metricValue(_ text: String, _ sample: String) -> Double? {
+    for line in text.split(separator: "\n") where line.hasPrefix(sample + " ") {
+        return Double(line.dropFirst(sample.count + 1))
+    }
+    return nil
+}

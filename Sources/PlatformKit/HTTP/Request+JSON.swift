@@ -9,6 +9,13 @@ extension Request {
     /// when the content type is not JSON, `payload_too_large` past the context's limit and
     /// `malformed_json` when the body does not decode.
     public func decodeJSON<Value: Decodable, Context: PlatformContext>(as type: Value.Type = Value.self, context: Context) async throws -> Value {
+        try await decodeJSONWithBody(as: type, context: context).value
+    }
+
+    /// Like `decodeJSON`, also returning the raw body (e.g. to fingerprint a request).
+    public func decodeJSONWithBody<Value: Decodable, Context: PlatformContext>(
+        as type: Value.Type = Value.self, context: Context
+    ) async throws -> (value: Value, body: Data) {
         guard let contentType = headers[.contentType], Self.isJSON(contentType) else {
             throw PlatformError(.unsupportedMediaType, "Send the body as application/json.")
         }
@@ -18,8 +25,9 @@ extension Request {
         } catch {
             throw PlatformError(.payloadTooLarge, "The request body is larger than \(context.maxBodyBytes) bytes.")
         }
+        let data = Data(buffer: buffer)
         do {
-            return try JSONDecoder.platform.decode(Value.self, from: Data(buffer: buffer))
+            return (try JSONDecoder.platform.decode(Value.self, from: data), data)
         } catch let error as DecodingError {
             throw PlatformError(.malformedJSON, Self.describe(error))
         }

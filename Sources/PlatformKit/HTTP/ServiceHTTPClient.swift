@@ -32,6 +32,9 @@ public struct ServiceHTTPClient: Sendable {
     let client: HTTPClient
     let credentials: (any OutgoingCredentialProvider)?
 
+    /// The credential provider, to derive a client with other settings.
+    public var credentialsProvider: (any OutgoingCredentialProvider)? { credentials }
+
     public init(callee: String, baseURL: String, client: HTTPClient = .shared, timeout: Duration = .seconds(5),
                 credentials: (any OutgoingCredentialProvider)? = nil) {
         self.callee = callee

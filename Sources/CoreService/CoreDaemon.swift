@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import PlatformDaemon
+import PlatformKit
+import PlatformPostgres
+import ServiceLifecycle
+
+/// Platform Core: the commercial entitlement truth. Internal only: it has no public
+/// listener; Auth and Admin reach it on its management listener with service credentials.
+public struct CoreDaemon: DaemonApplication {
+    public static let descriptor = DaemonDescriptor(
+        name: "core", publicPort: nil, managementPort: 9102, databasePrefix: "CORE", redis: .none,
+        callsServices: true, servesInternalRoutes: true,
+        extraKeys: [
+            ConfigKey("AUTH_INTERNAL_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:9101"),
+                      summary: "Auth's management URL, where entitlement invalidation signals are delivered"),
+            ConfigKey("OUTBOX_POLL_INTERVAL", .duration, .defaulted("500ms"), summary: "How often the outbox worker looks for signals"),
+            ConfigKey("OUTBOX_MAX_BACKOFF", .duration, .defaulted("30s"), summary: "Longest wait between delivery attempts"),
+        ])
+
+    public static var migrations: MigrationSet? {
+        guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
+        return try? MigrationSet(database: "core", directory: folder)
+    }
+
+    let context: DaemonContext
+    let store: PostgresEntitlementStore
+    let outbox: OutboxWorker
+
+    public init(context: DaemonContext) async throws {
+        self.context = context
+        self.store = PostgresEntitlementStore(database: context.database!, logger: context.logger)
+        self.outbox = OutboxWorker(
+            database: context.database!, auth: context.client(for: "auth", baseURL: context.configuration.string("AUTH_INTERNAL_URL")!),
+            interval: context.configuration.duration("OUTBOX_POLL_INTERVAL") ?? .milliseconds(500),
+            maxBackoff: context.configuration.duration("OUTBOX_MAX_BACKOFF") ?? .seconds(30),
+            metrics: context.metrics, logger: context.logger)
+    }
+
+    public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
+        CoreRoutes(store: store, metrics: context.metrics).add(to: router, context: context)
+    }
+
+    public var readinessChecks: [ReadinessCheck] {
+        // Internal auth config is loaded at start (the daemon refuses to start without it).
+        [ReadinessCheck(name: "internal_auth", critical: true) { [verifier = context.verifier] in
+            if verifier == nil { throw ReadinessFailure("service credential verification not configured") }
+        }]
+    }
+
+    public var backgroundServices: [any Service] { [outbox] }
+}

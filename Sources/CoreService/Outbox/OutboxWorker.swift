@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Logging
+import PlatformKit
+import PlatformPostgres
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// Delivers entitlement invalidation signals from `entitlement_outbox` to Auth. Signals are
+/// written in the same transaction as the change, so none is lost; delivery is retried with
+/// exponential backoff while Auth is down, in order per company (a company's newest pending
+/// version is sent, which supersedes the older ones: Auth keeps the highest version it saw,
+/// so delivery is idempotent). Several Core instances may run it: rows are claimed with
+/// `FOR UPDATE SKIP LOCKED`.
+final class OutboxWorker: Service, Sendable {
+    let database: PlatformDatabase
+    let auth: ServiceHTTPClient
+    let interval: Duration
+    let maxBackoff: Duration
+    let metrics: PlatformMetrics
+    let logger: Logger
+
+    /// Auth's route that receives the signals.
+    static let path = "/internal/v1/entitlements/invalidated"
+
+    init(database: PlatformDatabase, auth: ServiceHTTPClient, interval: Duration, maxBackoff: Duration,
+         metrics: PlatformMetrics, logger: Logger) {
+        self.database = database
+        self.auth = ServiceHTTPClient(callee: auth.callee, baseURL: auth.baseURL, timeout: .seconds(2),
+                                      credentials: auth.credentialsProvider)
+        self.interval = interval
+        self.maxBackoff = maxBackoff
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await deliverPending()
+                try await recordDepth()
+            } catch {
+                logger.warning("outbox pass failed", metadata: ["error_type": "\(type(of: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+        }
+    }
+
+    /// One pass: every company with a due signal, oldest first. Stops at the first failed
+    /// delivery (Auth is most likely down for all of them).
+    func deliverPending(limit: Int = 100) async throws {
+        try await database.withTransaction("outbox_claim", logger: logger) { connection in
+            let due = try await connection.query("""
+                SELECT o.company_id, max(o.entitlement_version), min(o.attempts)
+                FROM entitlement_outbox o
+                WHERE o.delivered_at IS NULL AND o.id IN (
+                    SELECT id FROM entitlement_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                    ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                GROUP BY o.company_id ORDER BY min(o.id)
+                """, logger: logger).collect()
+            for row in due {
+                let (company, version, attempts) = try row.decode((UUID, Int64, Int).self)
+                if await deliver(company: company, version: version) {
+                    try await connection.query("""
+                        UPDATE entitlement_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
+                        WHERE company_id = \(company) AND delivered_at IS NULL AND entitlement_version <= \(version)
+                        """, logger: logger)
+                    metrics.counter("kisum_core_outbox_delivered_total", help: "Invalidation signals delivered to Auth.").increment()
+                } else {
+                    let backoff = min(maxBackoff.secondsValue, 0.5 * pow(2, Double(min(attempts, 16))))
+                    try await connection.query("""
+                        UPDATE entitlement_outbox SET attempts = attempts + 1, last_error = 'delivery failed',
+                            next_attempt_at = now() + make_interval(secs => \(backoff))
+                        WHERE company_id = \(company) AND delivered_at IS NULL
+                        """, logger: logger)
+                    metrics.counter("kisum_core_outbox_failed_total", help: "Failed attempts to deliver invalidation signals.").increment()
+                    break
+                }
+            }
+        }
+    }
+
+    private func deliver(company: UUID, version: Int64) async -> Bool {
+        do {
+            let reply = try await auth.send(.post, Self.path, json: Signal(companyID: company, entitlementVersion: version))
+            if (200..<300).contains(reply.status) { return true }
+            logger.warning("auth refused an invalidation signal", metadata: ["status": "\(reply.status)", "company_id": "\(company)"])
+        } catch {
+            logger.notice("auth unreachable for invalidation signal", metadata: ["company_id": "\(company)"])
+        }
+        return false
+    }
+
+    func recordDepth() async throws {
+        let rows = try await database.query("""
+            SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
+            FROM entitlement_outbox WHERE delivered_at IS NULL
+            """, operation: "outbox_depth", logger: logger)
+        let (pending, age) = try rows[0].decode((Int, Double).self)
+        metrics.gauge("kisum_core_outbox_pending", help: "Invalidation signals not yet delivered.").set(Double(pending))
+        metrics.gauge("kisum_core_outbox_oldest_age_seconds", help: "Age of the oldest undelivered signal.").set(age)
+    }
+
+    struct Signal: Codable, Sendable {
+        var companyID: UUID
+        var entitlementVersion: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case companyID = "company_id"
+            case entitlementVersion = "entitlement_version"
+        }
+    }
+}

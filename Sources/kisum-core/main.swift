@@ -1,0 +1,4 @@
+import CoreService
+import PlatformDaemon
+
+await Daemon.main(CoreDaemon.self)
