@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "CoreService",
             dependencies: ["PlatformDaemon", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto, .serviceLifecycle, .nioCore, .prometheus, "ServiceAuth"],
-            resources: [.copy("Migrations")],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
         // Executables.

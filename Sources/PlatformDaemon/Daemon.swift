@@ -45,7 +45,8 @@ public enum Daemon {
         do {
             let ports = try await withDeadline(.seconds(10)) { await built.ports.wait() }
             return RunningDaemon(name: App.descriptor.name, publicPort: ports.public, managementPort: ports.management,
-                                 group: group, task: task, metrics: built.context.metrics)
+                                 group: group, task: task, metrics: built.context.metrics,
+                                 managementRoutes: built.managementRoutes)
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await task.value
@@ -116,7 +117,8 @@ public enum Daemon {
         services += app.backgroundServices
         services += listeners  // last: on shutdown, listeners stop first, then jobs and pools
         return BuiltDaemon(context: context, services: services, ports: ports,
-                           grace: configuration.duration("SHUTDOWN_GRACE") ?? .seconds(10))
+                           grace: configuration.duration("SHUTDOWN_GRACE") ?? .seconds(10),
+                           managementRoutes: management.routes.map { "\($0.method) \($0.path)" })
     }
 
     static func listener(_ router: Router<PlatformRequestContext>, address: ListenAddress, logger: Logger,
@@ -135,6 +137,7 @@ struct BuiltDaemon: Sendable {
     let services: [any Service]
     let ports: PortReporter
     let grace: Duration
+    let managementRoutes: [String]
 
     var logger: Logger { context.logger }
 

@@ -8,11 +8,14 @@ public final class RunningDaemon: Sendable {
     public let publicPort: Int?
     public let managementPort: Int
     public let metrics: PlatformMetrics
+    /// "METHOD /path" of every route on the management listener (to check API documents).
+    public let managementRoutes: [String]
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     init(name: String, publicPort: Int?, managementPort: Int, group: ServiceGroup, task: Task<Void, any Error>,
-         metrics: PlatformMetrics) {
+         metrics: PlatformMetrics, managementRoutes: [String]) {
+        self.managementRoutes = managementRoutes
         self.name = name
         self.publicPort = publicPort
         self.managementPort = managementPort

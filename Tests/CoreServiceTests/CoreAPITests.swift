@@ -8,19 +8,7 @@ import Testing
 @Suite struct CoreAPITests {
     static let start = "2026-01-01T00:00:00Z"
 
-    /// A Core with a demo catalog: modules, a Basic package with core_app, add-ons.
-    func seeded() async throws -> CoreHarness {
-        let core = try await CoreHarness.start(authURL: "http://127.0.0.1:\(TestEnvironment.freePort())")
-        for module in ["core_app", "finance", "market", "ai"] {
-            #expect(try await core.call("POST", "/internal/v1/catalog/modules", body: #"{"key":"\#(module)","name":"\#(module)"}"#).status == 200)
-        }
-        #expect(try await core.call("POST", "/internal/v1/catalog/packages", body: #"{"key":"basic","name":"Basic","modules":["core_app"]}"#).status == 200)
-        for module in ["finance", "market", "ai"] {
-            #expect(try await core.call("POST", "/internal/v1/catalog/addons",
-                                        body: #"{"key":"\#(module)_addon","name":"\#(module)","module":"\#(module)"}"#).status == 200)
-        }
-        return core
-    }
+    func seeded() async throws -> CoreHarness { try await CoreHarness.startSeeded() }
 
     func entitlements(_ core: CoreHarness, _ company: UUID, as caller: String = "auth") async throws -> [String: Any] {
         let response = try await core.call("GET", "/internal/v1/companies/\(company)/entitlements", as: caller)

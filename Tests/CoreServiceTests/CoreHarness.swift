@@ -38,6 +38,27 @@ struct CoreHarness {
 
     var url: String { daemon.managementURL }
 
+    /// A Core with a small catalog: modules, a Basic package with core_app, three add-ons.
+    static func startSeeded() async throws -> CoreHarness {
+        let core = try await start(authURL: "http://127.0.0.1:\(TestEnvironment.freePort())")
+        for module in ["core_app", "finance", "market", "ai"] {
+            try await core.expectOK("POST", "/internal/v1/catalog/modules", #"{"key":"\#(module)","name":"\#(module)"}"#)
+        }
+        try await core.expectOK("POST", "/internal/v1/catalog/packages", #"{"key":"basic","name":"Basic","modules":["core_app"]}"#)
+        for module in ["finance", "market", "ai"] {
+            try await core.expectOK("POST", "/internal/v1/catalog/addons", #"{"key":"\#(module)_addon","name":"\#(module)","module":"\#(module)"}"#)
+        }
+        return core
+    }
+
+    /// Calls as Admin and fails unless the answer is 200.
+    @discardableResult
+    func expectOK(_ method: String, _ path: String, _ body: String? = nil) async throws -> TestResponse {
+        let response = try await call(method, path, body: body)
+        guard response.status == 200 else { throw TestFailure("\(method) \(path): \(response.status) \(response.body)") }
+        return response
+    }
+
     /// Calls Core as `caller` (signing with that caller's key).
     func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil,
               idempotencyKey: String? = UUID().uuidString) async throws -> TestResponse {

@@ -14,6 +14,8 @@ public enum TestEnvironment {
     public static var scratch: URL {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["KISUM_TEST_TMP"] ?? NSTemporaryDirectory(), isDirectory: true)
     }
+    /// python3 with jsonschema, PyYAML and openapi-spec-validator (see ./kisum's ensure_python_tools).
+    public static var python: String { ProcessInfo.processInfo.environment["KISUM_TEST_PYTHON"] ?? "/usr/bin/python3" }
     /// The repository root (for built binaries and the README).
     public static var root: URL {
         if let root = ProcessInfo.processInfo.environment["KISUM_TEST_ROOT"] { return URL(fileURLWithPath: root, isDirectory: true) }
