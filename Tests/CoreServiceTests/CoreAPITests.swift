@@ -97,6 +97,13 @@ import Testing
             #expect((try history.json()["entries"] as? [[String: Any]])?.first?["change"] as? String == "package_modules_changed:basic")
         }
 
+        let metrics = try await TestHTTP.get(core.url + "/metrics").body
+        #expect(metricValue(metrics, "kisum_core_entitlement_version_bumps_total") == 6)  // 3 subscriptions + 3 by the package change
+        #expect(metricValue(metrics, #"kisum_core_subscription_changes_total{kind="subscription_set"}"#) == 3)
+        #expect(metricValue(metrics, #"kisum_core_catalog_mutations_total{kind="package_update"}"#) == 1)
+        #expect(core.logs.lines.contains { $0.contains("\"msg\":\"catalog changed\"") && $0.contains("\"affected_companies\":\"3\"") })
+        #expect(core.logs.lines.contains { $0.contains("entitlements changed") && $0.contains(companies[0].uuidString) })
+
         // Retiring stops new sales but never takes modules away from a paying company.
         let retire = try await core.call("POST", "/internal/v1/catalog/packages/basic/retire", body: #"{"expected_version":2}"#)
         #expect(retire.status == 200, "\(retire.body)")

@@ -34,18 +34,18 @@ struct CoreRoutes: Sendable {
 
         let writes = context.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
         writes.put("companies/{company}/subscription") { request, context in
-            try await idempotent(request, context, as: SubscriptionInput.self) { input, change in
+            try await idempotent(request, context, as: SubscriptionInput.self, kind: "subscription_set") { input, change in
                 try input.validate()
                 return try await store.setSubscription(Self.company(context), input.subscription, change: change)
             }
         }
         writes.post("companies/{company}/subscription/cancel") { request, context in
-            try await idempotent(request, context, as: ReasonInput.self) { _, change in
+            try await idempotent(request, context, as: ReasonInput.self, kind: "subscription_cancel") { _, change in
                 try await store.cancelSubscription(Self.company(context), change: change)
             }
         }
         writes.put("companies/{company}/addons/{addon}") { request, context in
-            try await idempotent(request, context, as: AddonInput.self) { input, change in
+            try await idempotent(request, context, as: AddonInput.self, kind: "addon_set") { input, change in
                 try input.validate()
                 let addon = CompanyAddon(addonKey: try Self.key(context, "addon"), status: input.status,
                                          period: BillingPeriod(start: input.periodStart, end: input.periodEnd))
@@ -53,7 +53,7 @@ struct CoreRoutes: Sendable {
             }
         }
         writes.delete("companies/{company}/addons/{addon}") { request, context in
-            try await idempotent(request, context, as: ReasonInput.self) { _, change in
+            try await idempotent(request, context, as: ReasonInput.self, kind: "addon_remove") { _, change in
                 try await store.removeAddon(Self.company(context), addonKey: Self.key(context, "addon"), change: change)
             }
         }
@@ -76,7 +76,7 @@ struct CoreRoutes: Sendable {
 
     /// Decodes the body, then runs `write` at most once per `Idempotency-Key`.
     func idempotent<Input: Decodable & Sendable, Output: Encodable & Sendable>(
-        _ request: Request, _ context: PlatformRequestContext, as: Input.Type,
+        _ request: Request, _ context: PlatformRequestContext, as: Input.Type, kind: String,
         _ write: @escaping @Sendable (Input, ChangeContext) async throws -> Output
     ) async throws -> Response {
         guard let key = request.headers[.idempotencyKey], (1...200).contains(key.count) else {
@@ -88,8 +88,10 @@ struct CoreRoutes: Sendable {
         let caller = context.notes.serviceCaller ?? "unknown"
         let change = ChangeContext(actor: (request.headers[.actingUser]).map { "\(caller):\($0)" } ?? caller,
                                    requestID: context.trace.requestID, reason: (input as? any Reasoned)?.reason)
+        let logger = context.logger
         let (status, data) = try await store.idempotent(caller: caller, key: key, requestHash: fingerprint) {
             let output = try await write(input, change)
+            recordChange(kind: kind, output: output, change: change, logger: logger)
             return (200, try JSONEncoder.platform.encode(output))
         }
         return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
