@@ -17,6 +17,8 @@ public struct CoreDaemon: DaemonApplication {
                       summary: "Auth's management URL, where entitlement invalidation signals are delivered"),
             ConfigKey("OUTBOX_POLL_INTERVAL", .duration, .defaulted("500ms"), summary: "How often the outbox worker looks for signals"),
             ConfigKey("OUTBOX_MAX_BACKOFF", .duration, .defaulted("30s"), summary: "Longest wait between delivery attempts"),
+            ConfigKey("BOUNDARY_SWEEP_INTERVAL", .duration, .defaulted("15s"),
+                      summary: "How often versions are bumped for subscription periods that started or ended"),
         ])
 
     public static var migrations: MigrationSet? {
@@ -27,6 +29,7 @@ public struct CoreDaemon: DaemonApplication {
     let context: DaemonContext
     let store: PostgresEntitlementStore
     let outbox: OutboxWorker
+    let sweeper: BoundarySweeper
 
     public init(context: DaemonContext) async throws {
         self.context = context
@@ -36,6 +39,8 @@ public struct CoreDaemon: DaemonApplication {
             interval: context.configuration.duration("OUTBOX_POLL_INTERVAL") ?? .milliseconds(500),
             maxBackoff: context.configuration.duration("OUTBOX_MAX_BACKOFF") ?? .seconds(30),
             metrics: context.metrics, logger: context.logger)
+        self.sweeper = BoundarySweeper(store: store, interval: context.configuration.duration("BOUNDARY_SWEEP_INTERVAL") ?? .seconds(15),
+                                       metrics: context.metrics, logger: context.logger)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
@@ -56,5 +61,5 @@ public struct CoreDaemon: DaemonApplication {
         }]
     }
 
-    public var backgroundServices: [any Service] { [outbox] }
+    public var backgroundServices: [any Service] { [outbox, sweeper] }
 }

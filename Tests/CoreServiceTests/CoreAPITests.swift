@@ -74,6 +74,26 @@ import Testing
         #expect(result["valid_until"] as? String == "2099-01-01T00:00:00Z")
     }
 
+    @Test func aPeriodEndingBumpsTheVersionWithoutAnyWrite() async throws {
+        let core = try await seeded()
+        defer { Task { try? await core.stop() } }
+        let company = UUID()
+        let formatter = ISO8601DateFormatter()
+        let end = formatter.string(from: Date().addingTimeInterval(2))
+        _ = try await core.call("PUT", "/internal/v1/companies/\(company)/addons/ai_addon",
+                                body: #"{"status":"active","period_start":"\#(Self.start)","period_end":"\#(end)"}"#)
+        let before = try await entitlements(core, company)
+        #expect(modules(before) == ["ai"])
+        #expect(before["entitlement_version"] as? Int == 1)
+        #expect(before["valid_until"] as? String == end)
+        #expect(try await eventually(within: .seconds(6)) {
+            try await entitlements(core, company)["entitlement_version"] as? Int == 2
+        })
+        #expect(modules(try await entitlements(core, company)).isEmpty)
+        let history = try await core.call("GET", "/internal/v1/companies/\(company)/history", as: "admin")
+        #expect((try history.json()["entries"] as? [[String: Any]])?.first?["change"] as? String == "period_boundary")
+    }
+
     @Test func changingAPackageBumpsEverySubscribedCompany() async throws {
         let core = try await seeded()
         defer { Task { try? await core.stop() } }

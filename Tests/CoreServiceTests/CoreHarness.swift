@@ -31,7 +31,7 @@ struct CoreHarness {
             "CORE_DB_URL": database.runtimeURL,
             "INTERNAL_SIGNING_KEY": keys.core.privateBase64,
             "INTERNAL_TRUSTED_KEYS": "auth=\(keys.auth.publicBase64),admin=\(keys.admin.publicBase64),finance=\(keys.finance.publicBase64)",
-            "AUTH_INTERNAL_URL": authURL, "OUTBOX_POLL_INTERVAL": "100ms", "OUTBOX_MAX_BACKOFF": "400ms",
+            "AUTH_INTERNAL_URL": authURL, "OUTBOX_POLL_INTERVAL": "100ms", "OUTBOX_MAX_BACKOFF": "400ms", "BOUNDARY_SWEEP_INTERVAL": "200ms",
         ]), sink: logs)
         return CoreHarness(daemon: daemon, database: database, keys: keys, logs: logs)
     }
