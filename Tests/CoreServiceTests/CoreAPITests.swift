@@ -184,5 +184,12 @@ import Testing
         }
         let catalog = try await core.call("GET", "/internal/v1/catalog", as: "auth")
         #expect((try catalog.json()["addons"] as? [[String: Any]])?.count == 3)
+        // Paged lists: four modules in pages of three.
+        let first = try await core.call("GET", "/internal/v1/catalog/modules?limit=3", as: "auth").json()
+        #expect((first["items"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["ai", "core_app", "finance"])
+        let after = try #require(first["next_after"] as? String)
+        let second = try await core.call("GET", "/internal/v1/catalog/modules?limit=3&after=\(after)", as: "auth").json()
+        #expect((second["items"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["market"])
+        #expect(second["next_after"] == nil)
     }
 }

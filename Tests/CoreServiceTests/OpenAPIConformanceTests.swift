@@ -21,6 +21,9 @@ import Testing
         try await sample("PUT", "/internal/v1/companies/{company}/addons/{addon}", "/internal/v1/companies/\(company)/addons/ai_addon",
                          body: #"{"status":"active","period_start":"\#(start)","period_end":"2027-01-01T00:00:00Z"}"#)
         try await sample("GET", "/internal/v1/catalog", "/internal/v1/catalog", as: "auth")
+        try await sample("GET", "/internal/v1/catalog/modules", "/internal/v1/catalog/modules?limit=2", as: "auth")
+        try await sample("GET", "/internal/v1/catalog/packages", "/internal/v1/catalog/packages", as: "admin")
+        try await sample("GET", "/internal/v1/catalog/addons", "/internal/v1/catalog/addons?after=ai_addon", as: "auth")
         try await sample("GET", "/internal/v1/companies/{company}/entitlements", "/internal/v1/companies/\(company)/entitlements", as: "auth")
         try await sample("GET", "/internal/v1/companies/{company}/entitlement-version", "/internal/v1/companies/\(company)/entitlement-version", as: "auth")
         try await sample("GET", "/internal/v1/companies/{company}/subscription", "/internal/v1/companies/\(company)/subscription")
@@ -32,7 +35,7 @@ import Testing
         try await sample("DELETE", "/internal/v1/companies/{company}/addons/{addon}", "/internal/v1/companies/\(company)/addons/ai_addon", body: "{}")
         try await sample("POST", "/internal/v1/companies/{company}/subscription/cancel", "/internal/v1/companies/\(company)/subscription/cancel", body: "{}")
         try await sample("POST", "/internal/v1/catalog/addons", "/internal/v1/catalog/addons", body: #"{"key":"x_addon","name":"x","module":"nope"}"#)
-        #expect(samples.filter { ($0["status"] as? Int) == 200 }.count == 12)
+        #expect(samples.filter { ($0["status"] as? Int) == 200 }.count == 15)
 
         let served = try await TestHTTP.get(core.url + "/openapi.yaml")
         #expect(served.status == 200)
@@ -48,7 +51,7 @@ import Testing
         let documented = Set(check.output.split(separator: "\n").map(String.init).filter { $0.contains(" /internal/") })
         let routed = Set(core.daemon.managementRoutes.filter { $0.contains(" /internal/") }.map(Self.normalise))
         #expect(documented == routed, "documented only: \(documented.subtracting(routed)); routed only: \(routed.subtracting(documented))")
-        #expect(documented.count == 16)
+        #expect(documented.count == 19)
     }
 
     /// Hummingbird prints `:name` or `{name}` for parameters; the document uses `{name}`.

@@ -17,6 +17,27 @@ struct CoreRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>, context: DaemonContext) {
         let reads = context.internalRoutes(on: router, path: "/internal/v1", callers: ["auth", "admin"])
         reads.get("catalog") { _, _ in try await store.catalog() }
+        for kind in CatalogKind.allCases {
+            // Keyset pagination by key: `after` is the last key of the previous page.
+            reads.get("catalog/\(kind.rawValue)") { request, _ in
+                let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 50, 1), 200)
+                let after = request.uri.queryParameters.get("after") ?? ""
+                let catalog = try await store.catalog()
+                let keys: [String] = switch kind {
+                case .module: catalog.modules.map(\.key)
+                case .package: catalog.packages.map(\.key)
+                case .addon: catalog.addons.map(\.key)
+                }
+                let page = Array(keys.enumerated().filter { $0.element > after }.prefix(limit))
+                let indices = page.map(\.offset)
+                let next = page.count == limit ? page.last?.element : nil
+                return switch kind {
+                case .module: try CatalogPage(items: indices.map { catalog.modules[$0] }, nextAfter: next).response()
+                case .package: try CatalogPage(items: indices.map { catalog.packages[$0] }, nextAfter: next).response()
+                case .addon: try CatalogPage(items: indices.map { catalog.addons[$0] }, nextAfter: next).response()
+                }
+            }
+        }
         reads.get("companies/{company}/entitlements") { _, context in
             try await entitlements(Self.company(context))
         }
@@ -117,6 +138,22 @@ extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("idempotency-key")!
     /// The platform admin on whose behalf Admin calls (for the audit trail).
     static let actingUser = HTTPField.Name("x-kisum-acting-user")!
+}
+
+/// One page of a catalog list; pass `next_after` as `after` for the next page.
+struct CatalogPage<Item: Codable & Sendable>: Codable, Sendable {
+    var items: [Item]
+    var nextAfter: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextAfter = "next_after"
+    }
+
+    func response() throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.platform.encode(self))))
+    }
 }
 
 /// One page of history; pass `next_cursor` as `before` for the next page.
