@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import PlatformDaemon
 import PlatformKit
 import PlatformPostgres
+import Prometheus
 import ServiceLifecycle
 
 /// Platform Core: the commercial entitlement truth. Internal only: it has no public
@@ -29,18 +31,14 @@ public struct CoreDaemon: DaemonApplication {
     let context: DaemonContext
     let store: PostgresEntitlementStore
     let outbox: OutboxWorker
-    let sweeper: BoundarySweeper
 
     public init(context: DaemonContext) async throws {
         self.context = context
         self.store = PostgresEntitlementStore(database: context.database!, logger: context.logger)
         self.outbox = OutboxWorker(
             database: context.database!, auth: context.client(for: "auth", baseURL: context.configuration.string("AUTH_INTERNAL_URL")!),
-            interval: context.configuration.duration("OUTBOX_POLL_INTERVAL") ?? .milliseconds(500),
             maxBackoff: context.configuration.duration("OUTBOX_MAX_BACKOFF") ?? .seconds(30),
             metrics: context.metrics, logger: context.logger)
-        self.sweeper = BoundarySweeper(store: store, interval: context.configuration.duration("BOUNDARY_SWEEP_INTERVAL") ?? .seconds(15),
-                                       metrics: context.metrics, logger: context.logger)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
@@ -61,5 +59,20 @@ public struct CoreDaemon: DaemonApplication {
         }]
     }
 
-    public var backgroundServices: [any Service] { [outbox, sweeper] }
+    public var backgroundServices: [any Service] {
+        let configuration = context.configuration, metrics = context.metrics, logger = context.logger
+        return [
+            PeriodicJob(name: "outbox", interval: configuration.duration("OUTBOX_POLL_INTERVAL") ?? .milliseconds(500),
+                        metrics: metrics, logger: logger) { [outbox] in try await outbox.pass() },
+            // Entitlements change at period boundaries without a write: bump those companies too.
+            PeriodicJob(name: "boundary_sweep", interval: configuration.duration("BOUNDARY_SWEEP_INTERVAL") ?? .seconds(15),
+                        metrics: metrics, logger: logger) { [store] in
+                let bumped = try await store.sweepPeriodBoundaries()
+                guard bumped > 0 else { return }
+                metrics.counter("kisum_core_entitlement_version_bumps_total", help: "Entitlement version bumps.")
+                    .increment(by: Int64(bumped))
+                logger.notice("period boundaries crossed", metadata: ["affected_companies": "\(bumped)"])
+            },
+        ]
+    }
 }

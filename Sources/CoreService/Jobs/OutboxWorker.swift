@@ -5,7 +5,6 @@ import PlatformKit
 import PlatformPostgres
 import PostgresNIO
 import Prometheus
-import ServiceLifecycle
 
 /// Delivers entitlement invalidation signals from `entitlement_outbox` to Auth. Signals are
 /// written in the same transaction as the change, so none is lost; delivery is retried with
@@ -13,10 +12,9 @@ import ServiceLifecycle
 /// version is sent, which supersedes the older ones: Auth keeps the highest version it saw,
 /// so delivery is idempotent). Several Core instances may run it: rows are claimed with
 /// `FOR UPDATE SKIP LOCKED`.
-final class OutboxWorker: Service, Sendable {
+final class OutboxWorker: Sendable {
     let database: PlatformDatabase
     let auth: ServiceHTTPClient
-    let interval: Duration
     let maxBackoff: Duration
     let metrics: PlatformMetrics
     let logger: Logger
@@ -24,27 +22,20 @@ final class OutboxWorker: Service, Sendable {
     /// Auth's route that receives the signals.
     static let path = "/internal/v1/entitlements/invalidated"
 
-    init(database: PlatformDatabase, auth: ServiceHTTPClient, interval: Duration, maxBackoff: Duration,
+    init(database: PlatformDatabase, auth: ServiceHTTPClient, maxBackoff: Duration,
          metrics: PlatformMetrics, logger: Logger) {
         self.database = database
         self.auth = ServiceHTTPClient(callee: auth.callee, baseURL: auth.baseURL, timeout: .seconds(2),
                                       credentials: auth.credentialsProvider)
-        self.interval = interval
         self.maxBackoff = maxBackoff
         self.metrics = metrics
         self.logger = logger
     }
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await deliverPending()
-                try await recordDepth()
-            } catch {
-                logger.warning("outbox pass failed", metadata: ["error_type": "\(type(of: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
-        }
+    /// One pass: deliver what is due, then publish the outbox depth.
+    func pass() async throws {
+        try await deliverPending()
+        try await recordDepth()
     }
 
     /// One pass: every company with a due signal, oldest first. Stops at the first failed

@@ -1,0 +1,36 @@
+import Logging
+import PlatformKit
+import Prometheus
+import ServiceLifecycle
+
+/// A background job that runs `work` every `interval` until graceful shutdown. A failing
+/// pass is logged and counted, never fatal: the next pass tries again.
+public struct PeriodicJob: Service {
+    public let name: String
+    public let interval: Duration
+    let metrics: PlatformMetrics
+    let logger: Logger
+    let work: @Sendable () async throws -> Void
+
+    public init(name: String, interval: Duration, metrics: PlatformMetrics, logger: Logger,
+                work: @escaping @Sendable () async throws -> Void) {
+        self.name = name
+        self.interval = interval
+        self.metrics = metrics
+        self.logger = logger
+        self.work = work
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await work()
+            } catch {
+                metrics.counter("kisum_job_failures_total", help: "Failed passes of background jobs, by job.",
+                                labels: [("job", name)]).increment()
+                logger.warning("background job pass failed", metadata: ["job": .string(name), "error_type": "\(type(of: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}
