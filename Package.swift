@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "PlatformIntegrationTests",
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
-                           "CanaryService", "CoreService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird],
+                           "CanaryService", "CoreService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird, .nioConcurrency],
             swiftSettings: strict),
         .testTarget(
             name: "CoreServiceTests",
