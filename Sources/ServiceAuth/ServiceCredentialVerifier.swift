@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 import PlatformKit
 
 /// Verifies service credentials on a callee: EdDSA signature by a key trusted for the
@@ -13,6 +14,10 @@ public struct ServiceCredentialVerifier: Sendable {
     /// kid → (caller, single-key collection): an unknown kid is refused outright rather
     /// than falling back to a default key.
     private let verifiers: [String: (caller: String, keys: JWTKeyCollection)]
+    /// Credentials already verified (callers reuse one for most of its minute), so the
+    /// signature is checked once per credential, not once per request. Bounded.
+    private let verified = NIOLockedValueBox<[String: (caller: String, expires: Date)]>([:])
+    private static let verifiedLimit = 4096
 
     public init(service: String, trusted: TrustedServiceKeys, maxLifetime: TimeInterval = 60, clockSkew: TimeInterval = 30) async {
         self.service = service
@@ -31,6 +36,16 @@ public struct ServiceCredentialVerifier: Sendable {
 
     /// The verified calling service, or a `ServiceAuthError`.
     public func verify(_ token: String, allowedCallers: Set<String>, now: Date = Date()) async throws(ServiceAuthError) -> String {
+        if let hit = verified.withLockedValue({ $0[token] }), hit.expires > now {
+            guard allowedCallers.contains(hit.caller) else { throw .init(.callerNotAllowed, "\(hit.caller) may not call this route") }
+            return hit.caller
+        }
+        let caller = try await verifySignatureAndClaims(token, now: now)
+        guard allowedCallers.contains(caller) else { throw .init(.callerNotAllowed, "\(caller) may not call this route") }
+        return caller
+    }
+
+    private func verifySignatureAndClaims(_ token: String, now: Date) async throws(ServiceAuthError) -> String {
         guard let header = Self.header(of: token) else { throw .init(.invalid, "not a JWT") }
         guard header.alg == "EdDSA" else { throw .init(.invalid, "not a service credential (alg)") }
         guard let kid = header.kid, let verifier = verifiers[kid] else { throw .init(.invalid, "unknown signing key") }
@@ -52,8 +67,10 @@ public struct ServiceCredentialVerifier: Sendable {
             throw .init(.invalid, "credential lifetime out of bounds")
         }
         guard expires > now else { throw .init(.expired, "credential expired") }
-        guard allowedCallers.contains(verifier.caller) else {
-            throw .init(.callerNotAllowed, "\(verifier.caller) may not call this route")
+        verified.withLockedValue { cache in
+            if cache.count >= Self.verifiedLimit { cache = cache.filter { $0.value.expires > now } }
+            if cache.count >= Self.verifiedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[token] = (verifier.caller, expires)
         }
         return verifier.caller
     }

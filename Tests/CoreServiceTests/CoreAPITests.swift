@@ -102,6 +102,8 @@ import Testing
             _ = try await core.call("PUT", "/internal/v1/companies/\(company)/subscription",
                                     body: #"{"package_key":"basic","status":"active","period_start":"\#(Self.start)"}"#)
         }
+        // Read once so this instance caches the catalog; the change below must still show.
+        #expect(modules(try await entitlements(core, companies[0])) == ["core_app"])
         let stale = try await core.call("PUT", "/internal/v1/catalog/packages/basic", body: #"{"name":"Basic","modules":["core_app","market"],"expected_version":7}"#)
         #expect(stale.status == 409)
         #expect(stale.errorCode == "version_mismatch")

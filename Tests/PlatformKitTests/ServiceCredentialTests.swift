@@ -27,6 +27,19 @@ import Testing
         #expect(error?.reason == .callerNotAllowed)
     }
 
+    @Test func aCachedCredentialStillMeetsTheAllowlistAndExpiry() async throws {
+        let verifier = await verifier(trusting: ["auth": [authKey]])
+        let token = try await ServiceCredentialSigner(service: "auth", key: authKey).token(for: "core")
+        #expect(try await verifier.verify(token, allowedCallers: ["auth"]) == "auth")
+        #expect(try await verifier.verify(token, allowedCallers: ["auth"]) == "auth")  // from the cache
+        let denied = await #expect(throws: ServiceAuthError.self) { try await verifier.verify(token, allowedCallers: ["admin"]) }
+        #expect(denied?.reason == .callerNotAllowed)
+        let expired = await #expect(throws: ServiceAuthError.self) {
+            try await verifier.verify(token, allowedCallers: ["auth"], now: Date().addingTimeInterval(120))
+        }
+        #expect(expired?.reason == .expired)
+    }
+
     @Test func refusesACredentialForAnotherService() async throws {
         let token = try await ServiceCredentialSigner(service: "auth", key: authKey).token(for: "finance")
         let error = await #expect(throws: ServiceAuthError.self) {

@@ -84,9 +84,7 @@ struct CoreRoutes: Sendable {
     /// The company's entitlements, computed from the stored truth.
     func entitlements(_ company: UUID) async throws -> CompanyEntitlements {
         let start = ContinuousClock.now
-        async let catalog = store.catalog()
-        async let state = store.companyState(company)
-        let (catalogValue, stateValue) = try await (catalog, state)
+        let (catalogValue, stateValue) = try await store.entitlementSnapshot(company)
         let result = EntitlementCalculator.entitlements(
             companyID: company, version: stateValue.entitlementVersion, catalog: catalogValue,
             subscription: stateValue.subscription, addons: stateValue.addons, at: Date())

@@ -65,6 +65,8 @@ public struct VersionReply: Codable, Sendable, Equatable, ResponseEncodable {
 public protocol EntitlementStore: Sendable {
     func catalog() async throws -> Catalog
     func companyState(_ company: UUID) async throws -> CompanyState
+    /// The catalog and the company's state, read together for an entitlement computation.
+    func entitlementSnapshot(_ company: UUID) async throws -> (Catalog, CompanyState)
     func entitlementVersion(_ company: UUID) async throws -> Int64
     func history(_ company: UUID, before cursor: Int64?, limit: Int) async throws -> [HistoryEntry]
 

@@ -14,6 +14,7 @@ extension PostgresEntitlementStore {
             let module = CatalogModule(key: key, name: name, status: .active, version: 1)
             try await Self.audit("catalog.module.create", targetType: "module", targetID: key, before: nil,
                                  after: Self.json(module), context: change, on: connection, logger: logger)
+            try await Self.bumpCatalogVersion(on: connection, logger: logger)
             return module
         }
     }
@@ -29,6 +30,7 @@ extension PostgresEntitlementStore {
             let package = CatalogPackage(key: key, name: name, status: .active, version: 1, modules: Set(modules).sorted())
             try await Self.audit("catalog.package.create", targetType: "package", targetID: key, before: nil,
                                  after: Self.json(package), context: change, on: connection, logger: logger)
+            try await Self.bumpCatalogVersion(on: connection, logger: logger)
             return package
         }
     }
@@ -45,6 +47,7 @@ extension PostgresEntitlementStore {
             let addon = CatalogAddon(key: key, name: name, status: .active, version: 1, module: module)
             try await Self.audit("catalog.addon.create", targetType: "addon", targetID: key, before: nil,
                                  after: Self.json(addon), context: change, on: connection, logger: logger)
+            try await Self.bumpCatalogVersion(on: connection, logger: logger)
             return addon
         }
     }
@@ -71,6 +74,7 @@ extension PostgresEntitlementStore {
                                        modules: wanted.sorted())
             try await Self.audit("catalog.package.update", targetType: "package", targetID: key, before: Self.json(before),
                                  after: Self.json(after), context: change, on: connection, logger: logger)
+            try await Self.bumpCatalogVersion(on: connection, logger: logger)
             // Every company on this package gets a new version and history entry: a catalog
             // change never silently changes a paying company's modules.
             var affected = 0
@@ -105,7 +109,13 @@ extension PostgresEntitlementStore {
             try await Self.audit("catalog.\(kind).retire", targetType: String(describing: kind), targetID: key,
                                  before: Self.json(["status": status]), after: Self.json(["status": "retired"]),
                                  context: change, on: connection, logger: logger)
+            try await Self.bumpCatalogVersion(on: connection, logger: logger)
         }
+    }
+
+    /// Every catalog write bumps the catalog version in its transaction (see `CatalogCache`).
+    static func bumpCatalogVersion(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE catalog_state SET version = version + 1 WHERE id = 1", logger: logger)
     }
 
     static func binds(_ key: String) -> PostgresBindings {

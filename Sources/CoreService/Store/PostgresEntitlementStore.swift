@@ -11,6 +11,7 @@ import Prometheus
 public struct PostgresEntitlementStore: EntitlementStore {
     let database: PlatformDatabase
     let logger: Logger
+    let catalogCache = CatalogCache()
 
     public init(database: PlatformDatabase, logger: Logger) {
         self.database = database
