@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "kisum-ops", targets: ["kisum-ops"]),
         .executable(name: "kisum-canary", targets: ["kisum-canary"]),
         .executable(name: "kisum-core", targets: ["kisum-core"]),
+        .executable(name: "kisum-auth", targets: ["kisum-auth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -58,6 +59,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CArgon2", providers: [.apt(["libargon2-dev"])]),
 
         // The platform kit every daemon is composed from.
         .target(
@@ -99,12 +101,21 @@ let package = Package(
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
+        .target(
+            name: "AuthService",
+            dependencies: ["PlatformDaemon", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
+                           .product(name: "CryptoExtras", package: "swift-crypto"), .jwtKit, .serviceLifecycle, .nioCore,
+                           .nioPosix, .nioConcurrency, .nioFoundation, .prometheus, "ServiceAuth"],
+            resources: [.copy("Migrations")],
+            swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-auth", dependencies: ["AuthService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
                            .argumentParser, .crypto, .httpTypes],
             swiftSettings: strict),
 
@@ -123,12 +134,17 @@ let package = Package(
         .testTarget(
             name: "PlatformIntegrationTests",
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
-                           "CanaryService", "CoreService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird, .nioConcurrency],
+                           "CanaryService", "CoreService", "AuthService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird, .nioConcurrency, .httpTypes],
             swiftSettings: strict),
         .testTarget(
             name: "CoreServiceTests",
             dependencies: ["CoreService", "PlatformDaemon", "PlatformKit", "ServiceAuth", "PlatformTesting", .hummingbird,
                            .logging, .postgresNIO, .nioConcurrency],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AuthServiceTests",
+            dependencies: ["AuthService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", "PlatformTesting",
+                           .jwtKit],
             swiftSettings: strict),
     ]
 )

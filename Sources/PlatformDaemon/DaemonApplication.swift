@@ -52,6 +52,13 @@ public protocol LocalDevelopmentHooks {
     static func localEnvironment(topology: LocalTopology) -> [String: String]
     /// Inserts demo data through the running daemons; must be idempotent.
     static func seedDemoData(topology: LocalTopology, state: URL) async throws
+    /// Secrets the daemon needs locally beyond database, Redis and service keys: variable
+    /// name → generator. Generated once into the state folder and passed as `NAME_FILE`.
+    static func localSecrets() -> [String: @Sendable () -> String]
+}
+
+extension LocalDevelopmentHooks {
+    public static func localSecrets() -> [String: @Sendable () -> String] { [:] }
 }
 
 /// The demo companies `./kisum up` seeds, shared by every service's seed so that Auth's

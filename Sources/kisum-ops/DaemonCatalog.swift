@@ -1,10 +1,11 @@
+import AuthService
 import CanaryService
 import CoreService
 import PlatformDaemon
 
 /// Every daemon the platform ships, for commands that act per service.
 enum DaemonCatalog {
-    static let all: [any (DaemonApplication & LocalDevelopmentHooks).Type] = [CoreDaemon.self, CanaryDaemon.self]
+    static let all: [any (DaemonApplication & LocalDevelopmentHooks).Type] = [CoreDaemon.self, AuthDaemon.self, CanaryDaemon.self]
 
     static func find(_ name: String) -> (any (DaemonApplication & LocalDevelopmentHooks).Type)? {
         all.first { $0.descriptor.name == name }

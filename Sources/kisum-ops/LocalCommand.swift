@@ -68,6 +68,10 @@ struct LocalCommand: AsyncParsableCommand {
                         .compactMap { caller in publicKeys[caller].map { "\(caller)=\($0)" } }
                         .joined(separator: ",")
                 }
+                for (name, generate) in app.localSecrets() {
+                    _ = try local.secret("\(descriptor.name).\(name.lowercased())", make: generate)
+                    environment["\(name)_FILE"] = local.secrets.appendingPathComponent("\(descriptor.name).\(name.lowercased())").path
+                }
                 environment.merge(app.localEnvironment(topology: topology)) { _, new in new }
                 var entry = environment.filter { $0.key.hasSuffix("_FILE") }
                 entry["env_file"] = local.environmentFiles.appendingPathComponent("\(descriptor.name).env").path

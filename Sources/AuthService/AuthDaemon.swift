@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import Logging
+import PlatformDaemon
+import PlatformKit
+import PlatformPostgres
+import ServiceLifecycle
+
+/// Auth: identity, sessions, memberships, roles, permissions, delegation and access
+/// aggregation; issues identity-only RS256 access tokens and publishes the JWKS.
+///
+/// This increment: its database, password hashing, signing keys (encrypted at rest, staged
+/// rotation, emergency rotation, JWKS) and Core's entitlement signals.
+public struct AuthDaemon: DaemonApplication {
+    public static let descriptor = DaemonDescriptor(
+        name: "auth", publicPort: 8101, managementPort: 9101, databasePrefix: "AUTH", redis: .optional,
+        callsServices: true, servesInternalRoutes: true,
+        extraKeys: [
+            ConfigKey("JWT_ISSUER", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:8101"),
+                      summary: "iss of access tokens (Auth's public URL)"),
+            ConfigKey("JWT_AUDIENCE", .string, .localDefault("kisum"), summary: "aud of access tokens"),
+            ConfigKey("ACCESS_TOKEN_TTL", .duration, .defaulted("15m"), summary: "Access token lifetime"),
+            ConfigKey("REFRESH_TOKEN_TTL", .duration, .defaulted("30d"), summary: "Refresh token lifetime"),
+            ConfigKey("AUTH_KEY_ENCRYPTION_KEY", .string, .required, secret: true,
+                      summary: "Base64 of 32 random bytes: encrypts signing keys at rest (from the secret store)"),
+            ConfigKey("JWKS_CACHE_TTL", .duration, .defaulted("5m"), summary: "Cache-Control max-age of the JWKS"),
+            ConfigKey("KEY_PUBLISH_DELAY", .duration, .defaulted("10m"),
+                      summary: "How long a new signing key is published before it signs (at least JWKS_CACHE_TTL)"),
+            ConfigKey("KEY_LIFECYCLE_INTERVAL", .duration, .defaulted("10s"), summary: "How often key states are advanced"),
+            ConfigKey("CORE_INTERNAL_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:9102"),
+                      summary: "Platform Core's management URL"),
+            ConfigKey("PASSWORD_ARGON2_MEMORY_KIB", .integer(8192...1_048_576), .defaulted("19456"), summary: "Argon2id memory cost"),
+            ConfigKey("PASSWORD_ARGON2_ITERATIONS", .integer(1...10), .defaulted("2"), summary: "Argon2id iterations"),
+            ConfigKey("PASSWORD_HASH_THREADS", .integer(1...64), .defaulted("2"), summary: "Threads hashing passwords"),
+        ])
+
+    public static var migrations: MigrationSet? {
+        guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
+        return try? MigrationSet(database: "auth", directory: folder)
+    }
+
+    let context: DaemonContext
+    let keys: SigningKeyStore
+    public let ring = KeyRing()
+    public let passwords: PasswordHasher
+
+    public init(context: DaemonContext) async throws {
+        self.context = context
+        let configuration = context.configuration
+        guard let encryption = KeyEncryption(base64: configuration.string("AUTH_KEY_ENCRYPTION_KEY") ?? "") else {
+            throw ConfigError(service: "auth", problems: [.init(variable: "AUTH_KEY_ENCRYPTION_KEY", reason: "must be base64 of 32 bytes")])
+        }
+        let publish = configuration.duration("KEY_PUBLISH_DELAY") ?? .seconds(600)
+        let cache = configuration.duration("JWKS_CACHE_TTL") ?? .seconds(300)
+        guard publish >= cache else {
+            throw ConfigError(service: "auth", problems: [.init(variable: "KEY_PUBLISH_DELAY", reason: "must be at least JWKS_CACHE_TTL")])
+        }
+        keys = SigningKeyStore(database: context.database!, encryption: encryption, logger: context.logger)
+        passwords = PasswordHasher(
+            parameters: .init(memoryKiB: UInt32(configuration.integer("PASSWORD_ARGON2_MEMORY_KIB") ?? 19_456),
+                              iterations: UInt32(configuration.integer("PASSWORD_ARGON2_ITERATIONS") ?? 2)),
+            threads: configuration.integer("PASSWORD_HASH_THREADS") ?? 2)
+    }
+
+    var keyRoutes: KeyRoutes {
+        KeyRoutes(store: keys, ring: ring, jwksCache: context.configuration.duration("JWKS_CACHE_TTL") ?? .seconds(300),
+                  publishDelay: context.configuration.duration("KEY_PUBLISH_DELAY") ?? .seconds(600))
+    }
+
+    public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
+        keyRoutes.addPublic(to: router)
+    }
+
+    public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
+        keyRoutes.addInternal(to: router, context: context)
+        EntitlementSignalRoutes(database: context.database!).add(to: router, context: context)
+    }
+
+    public var readinessChecks: [ReadinessCheck] {
+        [ReadinessCheck(name: "signing_keys", critical: true) { [ring] in
+            if ring.activeKid == nil { throw ReadinessFailure("no active signing key loaded") }
+        }]
+    }
+
+    /// Tokens signed by a key stay verifiable for their lifetime plus the verifiers' JWKS cache.
+    var retireDelay: Duration {
+        (context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900)) + (context.configuration.duration("JWKS_CACHE_TTL") ?? .seconds(300))
+    }
+
+    public var backgroundServices: [any Service] {
+        [PeriodicJob(name: "signing_keys", interval: context.configuration.duration("KEY_LIFECYCLE_INTERVAL") ?? .seconds(10),
+                     metrics: context.metrics, logger: context.logger) { [keys, ring, retireDelay] in
+            try await keys.ensureActiveKey()
+            try await keys.advance(retireDelay: retireDelay)
+            try await ring.load(try await keys.liveKeys())
+        }]
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import JWTKit
+import NIOConcurrencyHelpers
+
+/// The keys this instance signs and publishes with, reloaded from the database by the key
+/// lifecycle job and after rotations.
+public final class KeyRing: Sendable {
+    private struct State {
+        var keys: [StoredSigningKey] = []
+        var signer: JWTKeyCollection?
+        var activeKid: String?
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    /// Replaces the ring with `keys`.
+    public func load(_ keys: [StoredSigningKey]) async throws {
+        let active = keys.last { $0.state == .active }
+        var signer: JWTKeyCollection?
+        if let active {
+            signer = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: active.material.privatePEM),
+                                                  digestAlgorithm: .sha256, kid: JWKIdentifier(string: active.material.kid))
+        }
+        state.withLockedValue { $0 = State(keys: keys, signer: signer, activeKid: active?.material.kid) }
+    }
+
+    /// The kid that signs now, if any.
+    public var activeKid: String? { state.withLockedValue { $0.activeKid } }
+
+    /// Every key a verifier may meet: pending, active and retiring.
+    public var published: [StoredSigningKey] { state.withLockedValue { $0.keys.filter { $0.state != .retired } } }
+
+    /// The JWKS document.
+    public func jwks() -> JWKSDocument { JWKSDocument(keys: published.map(\.material.publicJWK)) }
+
+    /// Signs `claims` with the active key (RS256, `kid` in the header).
+    public func sign(_ claims: some JWTPayload) async throws -> String {
+        let (signer, kid) = state.withLockedValue { ($0.signer, $0.activeKid) }
+        guard let signer, let kid else { throw KeyRingError.noActiveKey }
+        return try await signer.sign(claims, kid: JWKIdentifier(string: kid))
+    }
+}
+
+/// `GET /.well-known/jwks.json`.
+public struct JWKSDocument: Codable, Sendable, Equatable {
+    public var keys: [SigningKeyMaterial.PublicJWK]
+}
+
+enum KeyRingError: Error {
+    case noActiveKey
+}

@@ -1,0 +1,41 @@
+import Crypto
+import CryptoExtras
+import Foundation
+import JWTKit
+
+/// An RS256 signing key: its private PEM, its kid and its public JWK.
+public struct SigningKeyMaterial: Sendable {
+    public let kid: String
+    public let privatePEM: String
+    public let publicJWK: PublicJWK
+
+    /// The public part as published in the JWKS.
+    public struct PublicJWK: Codable, Sendable, Equatable {
+        public var kty = "RSA"
+        public var use = "sig"
+        public var alg = "RS256"
+        public var kid: String
+        public var n: String
+        public var e: String
+    }
+
+    /// A new 2048-bit RSA key; the kid is derived from the public key.
+    public static func generate() throws -> SigningKeyMaterial {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        return try SigningKeyMaterial(privatePEM: key.pemRepresentation)
+    }
+
+    public init(privatePEM: String) throws {
+        let key = try Insecure.RSA.PrivateKey(pem: privatePEM)
+        let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
+        let kid = SHA256.hash(data: modulus).prefix(12).map { String(format: "%02x", $0) }.joined()
+        self.kid = kid
+        self.privatePEM = privatePEM
+        self.publicJWK = PublicJWK(kid: kid, n: Self.base64URL(modulus), e: Self.base64URL(exponent))
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,4 @@
+import AuthService
+import PlatformDaemon
+
+await Daemon.main(AuthDaemon.self)

@@ -1,0 +1,81 @@
+import AuthService
+import Foundation
+import JWTKit
+import PlatformDaemon
+import PlatformKit
+import PlatformPostgres
+import PlatformTesting
+import ServiceAuth
+
+/// An Auth daemon in this process on its own database, with fast key timings.
+struct AuthHarness {
+    let daemon: RunningDaemon
+    let database: TestDatabase
+    let kek: String
+    let admin: ServiceKey
+    let core: ServiceKey
+
+    static let issuer = "https://auth.test.kisum"
+
+    static func start(_ extra: [String: String] = [:]) async throws -> AuthHarness {
+        let database = try await TestDatabase.create(migrations: AuthDaemon.migrations!)
+        let kek = KeyEncryption.generateBase64(), admin = ServiceKey(), core = ServiceKey()
+        var environment = DaemonEnvironment.base([
+            "AUTH_DB_URL": database.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": kek,
+            "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
+            "INTERNAL_SIGNING_KEY": ServiceKey().privateBase64,
+            "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64)",
+            "ACCESS_TOKEN_TTL": "2s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
+            "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
+        ])
+        environment.merge(extra) { _, new in new }
+        let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: MemoryLogSink())
+        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core)
+    }
+
+    /// Calls an internal route as `caller`.
+    func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil) async throws -> TestResponse {
+        let key = caller == "core" ? core : admin
+        let token = try await ServiceCredentialSigner(service: caller, key: key).token(for: "auth")
+        var headers = [("x-kisum-service-token", token)]
+        if body != nil { headers.append(("content-type", "application/json")) }
+        return try await TestHTTP.send(method, daemon.managementURL + path, headers: headers, body: body)
+    }
+
+    /// Signs an access token with the key that is active in the database, the way Auth does,
+    /// without going through the daemon.
+    func signWithActiveKey(ttl: Duration = .seconds(2)) async throws -> (token: String, kid: String) {
+        let rows = try await LibPQConnection.run { [database] in
+            try LibPQConnection(settings: database.admin).execute(
+                "SELECT kid, encode(private_key_encrypted, 'base64') FROM signing_keys WHERE state = 'active'")
+        }
+        let kid = try require(rows.first?[0]), sealed = try require(rows.first?[1])
+        let pem = try require(KeyEncryption(base64: kek)).open(Data(base64Encoded: sealed.replacingOccurrences(of: "\n", with: ""))!, kid: kid)
+        let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: pem), digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
+        let claims = AccessTokenClaims(issuer: Self.issuer, audience: "kisum-test", userID: UUID(), sessionID: UUID(),
+                                       issuedAt: Date(), ttl: ttl)
+        return (try await keys.sign(claims, kid: JWKIdentifier(string: kid)), kid)
+    }
+
+    /// Verifies `token` the way a business backend would: with nothing but the JWKS.
+    func verifyWithJWKS(_ token: String) async throws -> AccessTokenClaims {
+        let jwks = try await TestHTTP.get(daemon.publicURL! + "/.well-known/jwks.json")
+        let keys = try await JWTKeyCollection().add(jwksJSON: jwks.body)
+        let header = try require(token.split(separator: ".").first)
+        var base64 = String(header).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        let kid = try require((try JSONSerialization.jsonObject(with: Data(base64Encoded: base64)!) as? [String: Any])?["kid"] as? String)
+        // Refuse an unknown kid outright (jwt-kit would otherwise fall back to a default key).
+        guard jwks.body.contains("\"\(kid)\"") else { throw TestFailure("kid \(kid) is not published") }
+        let claims = try await keys.verify(token, as: AccessTokenClaims.self)
+        guard claims.iss.value == Self.issuer, claims.aud.value.contains("kisum-test") else { throw TestFailure("iss/aud") }
+        return claims
+    }
+
+    func stop() async throws { try await daemon.shutdown() }
+}
+
+func require<T>(_ value: T?) throws -> T {
+    guard let value else { throw TestFailure("missing value") }
+    return value
+}

@@ -1,0 +1,16 @@
+import AuthService
+import Foundation
+import Testing
+
+@Suite struct KeyEncryptionTests {
+    @Test func sealsAndOpensOnlyWithTheSameKeyAndKid() throws {
+        let kek = try #require(KeyEncryption(base64: KeyEncryption.generateBase64()))
+        let sealed = try kek.seal("-----BEGIN PRIVATE KEY-----secret", kid: "k1")
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("PRIVATE KEY"))
+        #expect(try kek.open(sealed, kid: "k1") == "-----BEGIN PRIVATE KEY-----secret")
+        #expect(throws: (any Error).self) { try kek.open(sealed, kid: "k2") }
+        let other = try #require(KeyEncryption(base64: KeyEncryption.generateBase64()))
+        #expect(throws: (any Error).self) { try other.open(sealed, kid: "k1") }
+        #expect(KeyEncryption(base64: "c2hvcnQ=") == nil)
+    }
+}

@@ -1,0 +1,91 @@
+import AuthService
+import Foundation
+import PlatformDaemon
+import PlatformPostgres
+import PlatformTesting
+import Testing
+
+@Suite struct SigningKeyTests {
+    func jwksKids(_ auth: AuthHarness) async throws -> Set<String> {
+        let jwks = try await TestHTTP.get(auth.daemon.publicURL! + "/.well-known/jwks.json")
+        let keys = try #require(try jwks.json()["keys"] as? [[String: Any]])
+        return Set(keys.compactMap { $0["kid"] as? String })
+    }
+
+    @Test func firstStartCreatesAnEncryptedKeyAndPublishesIt() async throws {
+        let auth = try await AuthHarness.start()
+        defer { Task { try? await auth.stop() } }
+        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let jwks = try await TestHTTP.get(auth.daemon.publicURL! + "/.well-known/jwks.json")
+        #expect(jwks.header("cache-control") == "public, max-age=1")
+        let key = try #require((try jwks.json()["keys"] as? [[String: Any]])?.first)
+        #expect(key["kty"] as? String == "RSA")
+        #expect(key["alg"] as? String == "RS256")
+        #expect(key["d"] == nil)  // never the private part
+
+        let (token, kid) = try await auth.signWithActiveKey()
+        #expect(key["kid"] as? String == kid)
+        let claims = try await auth.verifyWithJWKS(token)
+        #expect(!claims.sid.isEmpty)
+
+        let stored = try await LibPQConnection.run { [database = auth.database] in
+            try LibPQConnection(settings: database.admin).execute("SELECT private_key_encrypted::text FROM signing_keys")
+        }
+        #expect(stored.count == 1)
+        #expect(stored.allSatisfy { !($0[0] ?? "").contains("BEGIN") })
+    }
+
+    @Test func rotationPublishesFirstSignsLaterAndRetiresAfterTokensExpire() async throws {
+        let auth = try await AuthHarness.start()
+        defer { Task { try? await auth.stop() } }
+        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let (oldToken, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(30))
+
+        let rotate = try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}")
+        #expect(rotate.status == 200, "\(rotate.body)")
+        let newKid = try #require(try rotate.json()["kid"] as? String)
+        // Published at once, not signing yet.
+        #expect(try await jwksKids(auth) == [oldKid, newKid])
+        #expect(try await auth.signWithActiveKey().kid == oldKid)
+        #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 409)
+
+        // After the publish delay (1 s) the new key signs; the old one is still published.
+        #expect(try await eventually(within: .seconds(5)) { try await auth.signWithActiveKey().kid == newKid })
+        #expect(try await jwksKids(auth) == [oldKid, newKid])
+        _ = try await auth.verifyWithJWKS(oldToken)
+        let listing = try await auth.call("GET", "/internal/v1/keys")
+        let states = Dictionary(uniqueKeysWithValues: (try listing.json()["keys"] as? [[String: Any]] ?? []).map {
+            ($0["kid"] as? String ?? "", $0["state"] as? String ?? "")
+        })
+        #expect(states == [oldKid: "retiring", newKid: "active"])
+
+        // Token TTL (2 s) + JWKS cache (1 s) later the old key is retired.
+        #expect(try await eventually(within: .seconds(8)) { try await jwksKids(auth) == [newKid] })
+        await #expect(throws: (any Error).self) { _ = try await auth.verifyWithJWKS(oldToken) }
+    }
+
+    @Test func emergencyRotationRetiresTheOldKeyAtOnce() async throws {
+        let auth = try await AuthHarness.start()
+        defer { Task { try? await auth.stop() } }
+        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let (token, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(60))
+        let rotate = try await auth.call("POST", "/internal/v1/keys/rotate", body: #"{"emergency":true}"#)
+        #expect(rotate.status == 200)
+        let newKid = try #require(try rotate.json()["kid"] as? String)
+        #expect(try await jwksKids(auth) == [newKid])
+        #expect(try await auth.signWithActiveKey().kid == newKid)
+        #expect(newKid != oldKid)
+        await #expect(throws: (any Error).self) { _ = try await auth.verifyWithJWKS(token) }
+        // Only Admin manages keys.
+        #expect(try await auth.call("POST", "/internal/v1/keys/rotate", as: "core", body: "{}").status == 403)
+    }
+}
+
+func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}
