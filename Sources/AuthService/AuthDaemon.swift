@@ -43,6 +43,8 @@ public struct AuthDaemon: DaemonApplication {
     let keys: SigningKeyStore
     public let ring = KeyRing()
     public let passwords: PasswordHasher
+    let sessions: PostgresSessionRepository
+    let dummyHash: String
 
     public init(context: DaemonContext) async throws {
         self.context = context
@@ -60,6 +62,13 @@ public struct AuthDaemon: DaemonApplication {
             parameters: .init(memoryKiB: UInt32(configuration.integer("PASSWORD_ARGON2_MEMORY_KIB") ?? 19_456),
                               iterations: UInt32(configuration.integer("PASSWORD_ARGON2_ITERATIONS") ?? 2)),
             threads: configuration.integer("PASSWORD_HASH_THREADS") ?? 2)
+        sessions = PostgresSessionRepository(database: context.database!, logger: context.logger)
+        dummyHash = try await passwords.hash(UUID().uuidString)
+    }
+
+    var authenticator: AccessAuthenticator {
+        AccessAuthenticator(ring: ring, sessions: sessions, issuer: context.configuration.string("JWT_ISSUER")!,
+                            audience: context.configuration.string("JWT_AUDIENCE")!)
     }
 
     var keyRoutes: KeyRoutes {
@@ -69,6 +78,10 @@ public struct AuthDaemon: DaemonApplication {
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
         keyRoutes.addPublic(to: router)
+        SessionRoutes(sessions: sessions, passwords: passwords, ring: ring, authenticator: authenticator,
+                      accessTTL: context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900),
+                      refreshTTL: context.configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000),
+                      metrics: context.metrics, dummyHash: dummyHash).add(to: router)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {

@@ -9,6 +9,8 @@ public final class KeyRing: Sendable {
         var keys: [StoredSigningKey] = []
         var signer: JWTKeyCollection?
         var activeKid: String?
+        var verifier = JWTKeyCollection()
+        var publishedKids: Set<String> = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -23,7 +25,36 @@ public final class KeyRing: Sendable {
             signer = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: active.material.privatePEM),
                                                   digestAlgorithm: .sha256, kid: JWKIdentifier(string: active.material.kid))
         }
-        state.withLockedValue { $0 = State(keys: keys, signer: signer, activeKid: active?.material.kid) }
+        let published = keys.filter { $0.state != .retired }
+        let verifier = JWTKeyCollection()
+        for key in published {
+            await verifier.add(rsa: try Insecure.RSA.PrivateKey(pem: key.material.privatePEM).publicKey,
+                               digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.material.kid))
+        }
+        let kids = Set(published.map(\.material.kid))
+        state.withLockedValue {
+            $0 = State(keys: keys, signer: signer, activeKid: active?.material.kid, verifier: verifier, publishedKids: kids)
+        }
+    }
+
+    /// Verifies an access token against the published keys: the kid must be published (no
+    /// fallback to a default key), the signature valid, the token unexpired, `iss` and `aud` ours.
+    public func verify(_ token: String, issuer: String, audience: String) async throws -> AccessTokenClaims {
+        let (verifier, kids) = state.withLockedValue { ($0.verifier, $0.publishedKids) }
+        guard let kid = Self.kid(of: token), kids.contains(kid) else { throw KeyRingError.unknownKey }
+        let claims = try await verifier.verify(token, as: AccessTokenClaims.self)
+        guard claims.iss.value == issuer, claims.aud.value.contains(audience) else { throw KeyRingError.wrongIssuerOrAudience }
+        return claims
+    }
+
+    static func kid(of token: String) -> String? {
+        guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
+        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64.append("=") }
+        guard let data = Data(base64Encoded: base64),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["alg"] as? String == "RS256" else { return nil }
+        return object["kid"] as? String
     }
 
     /// The kid that signs now, if any.
@@ -50,4 +81,6 @@ public struct JWKSDocument: Codable, Sendable, Equatable {
 
 enum KeyRingError: Error {
     case noActiveKey
+    case unknownKey
+    case wrongIssuerOrAudience
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import JWTKit
+import PlatformKit
+
+/// The caller behind a valid access token whose session is live.
+public struct AccessIdentity: Sendable {
+    public let userID: UUID
+    public let sessionID: UUID
+}
+
+/// Authenticates `Authorization: Bearer` access tokens on Auth's own routes: signature by a
+/// published key, issuer and audience, expiry, and a session that is still live in the
+/// database (so a revoked session's token is refused at once).
+struct AccessAuthenticator: Sendable {
+    let ring: KeyRing
+    let sessions: any SessionRepository
+    let issuer: String
+    let audience: String
+
+    static let invalidToken = PlatformError.Code("invalid_token", .unauthorized)
+    static let sessionRevoked = PlatformError.Code("session_revoked", .unauthorized)
+
+    func authenticate(_ request: Request, _ context: PlatformRequestContext) async throws -> AccessIdentity {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
+        }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await ring.verify(String(header.dropFirst(7)), issuer: issuer, audience: audience)
+        } catch {
+            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+        }
+        guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
+            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+        }
+        guard try await sessions.isLive(sessionID: session, userID: user) else {
+            throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")
+        }
+        context.notes.identify(userID: user.uuidString.lowercased(), sessionID: session.uuidString.lowercased())
+        return AccessIdentity(userID: user, sessionID: session)
+    }
+}

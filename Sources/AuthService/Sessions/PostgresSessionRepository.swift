@@ -1,0 +1,126 @@
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import PlatformKit
+import PlatformPostgres
+import PostgresNIO
+
+/// `SessionRepository` on `auth_db`.
+public struct PostgresSessionRepository: SessionRepository {
+    let database: PlatformDatabase
+    let logger: Logger
+
+    public func user(email: String) async throws -> UserCredentials? {
+        let rows = try await database.query(
+            "SELECT id, email, password_hash, status FROM users WHERE lower(email) = lower(\(email))",
+            operation: "user_by_email", logger: logger)
+        guard let row = rows.first else { return nil }
+        let (id, stored, hash, status) = try row.decode((UUID, String, String, String).self)
+        return UserCredentials(id: id, email: stored, passwordHash: hash, active: status == "active")
+    }
+
+    public func updatePasswordHash(userID: UUID, hash: String) async throws {
+        _ = try await database.query("UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID)",
+                                     operation: "password_rehash", logger: logger)
+    }
+
+    public func createSession(userID: UUID, ttl: Duration, userAgent: String?, ip: String?) async throws -> (sessionID: UUID, refreshToken: String) {
+        let sessionID = UUID()
+        let token = Self.newRefreshToken()
+        let expires = Date().addingTimeInterval(ttl.secondsValue)
+        try await database.withTransaction("session_create", logger: logger) { connection in
+            try await connection.query("""
+                INSERT INTO sessions (id, user_id, expires_at, user_agent, ip)
+                VALUES (\(sessionID), \(userID), \(expires), \(userAgent.map { String($0.prefix(300)) }), \(ip))
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(Self.hash(token)), \(sessionID), \(expires))
+                """, logger: logger)
+        }
+        return (sessionID, token)
+    }
+
+    public func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome {
+        try await database.withTransaction("session_refresh", logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, s.expires_at
+                FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+                WHERE t.token_hash = \(Self.hash(token)) FOR UPDATE OF t, s
+                """, logger: logger).collect()
+            guard let row = rows.first else { return .invalid }
+            let (sessionID, usedAt, tokenExpires, userID, revokedAt, sessionExpires) =
+                try row.decode((UUID, Date?, Date, UUID, Date?, Date).self)
+            let now = Date()
+            if usedAt != nil {
+                if revokedAt == nil {
+                    try await connection.query("""
+                        UPDATE sessions SET revoked_at = now(), revoke_reason = 'refresh_token_reuse' WHERE id = \(sessionID)
+                        """, logger: logger)
+                }
+                return .reused(sessionID: sessionID)
+            }
+            guard revokedAt == nil, tokenExpires > now, sessionExpires > now else { return .invalid }
+            let next = Self.newRefreshToken()
+            let nextExpires = min(sessionExpires, now.addingTimeInterval(ttl.secondsValue))
+            try await connection.query("""
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(Self.hash(next)), \(sessionID), \(nextExpires))
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE refresh_tokens SET used_at = now(), successor = \(Self.hash(next)) WHERE token_hash = \(Self.hash(token))
+                """, logger: logger)
+            try await connection.query("UPDATE sessions SET last_seen_at = now() WHERE id = \(sessionID)", logger: logger)
+            return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
+        }
+    }
+
+    public func isLive(sessionID: UUID, userID: UUID) async throws -> Bool {
+        let rows = try await database.query("""
+            SELECT 1 FROM sessions WHERE id = \(sessionID) AND user_id = \(userID) AND revoked_at IS NULL AND expires_at > now()
+            """, operation: "session_live", logger: logger)
+        return !rows.isEmpty
+    }
+
+    public func revoke(sessionID: UUID, userID: UUID?, reason: String) async throws -> Bool {
+        let rows = try await database.query("""
+            UPDATE sessions SET revoked_at = now(), revoke_reason = \(reason)
+            WHERE id = \(sessionID) AND revoked_at IS NULL AND (\(userID)::uuid IS NULL OR user_id = \(userID))
+            RETURNING id
+            """, operation: "session_revoke", logger: logger)
+        return !rows.isEmpty
+    }
+
+    public func revokeAll(userID: UUID, reason: String) async throws -> Int {
+        try await database.query("""
+            UPDATE sessions SET revoked_at = now(), revoke_reason = \(reason) WHERE user_id = \(userID) AND revoked_at IS NULL RETURNING id
+            """, operation: "session_revoke_all", logger: logger).count
+    }
+
+    public func liveSessions(userID: UUID) async throws -> [SessionSummary] {
+        try await database.query("""
+            SELECT id, created_at, last_seen_at, expires_at, user_agent FROM sessions
+            WHERE user_id = \(userID) AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 200
+            """, operation: "sessions_list", logger: logger).map { row in
+            let (id, created, seen, expires, agent) = try row.decode((UUID, Date, Date, Date, String?).self)
+            return SessionSummary(id: id, createdAt: created, lastSeenAt: seen, expiresAt: expires, userAgent: agent)
+        }
+    }
+
+    public func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?) async throws {
+        _ = try await database.query("""
+            INSERT INTO audit_events (actor, action, target, outcome, request_id) VALUES (\(actor), \(action), \(target), \(outcome), \(requestID))
+            """, operation: "audit", logger: logger)
+    }
+
+    /// 256 random bits, base64url, prefixed so leaked tokens are recognisable.
+    static func newRefreshToken() -> String {
+        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        return "rt_" + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> ByteBuffer {
+        ByteBuffer(bytes: Array(SHA256.hash(data: Data(token.utf8))))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A user as the sign-in path needs it.
+public struct UserCredentials: Sendable {
+    public let id: UUID
+    public let email: String
+    public let passwordHash: String
+    public let active: Bool
+}
+
+/// A session as listed to its user.
+public struct SessionSummary: Codable, Sendable, Equatable {
+    public let id: UUID
+    public let createdAt: Date
+    public let lastSeenAt: Date
+    public let expiresAt: Date
+    public let userAgent: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case createdAt = "created_at"
+        case lastSeenAt = "last_seen_at"
+        case expiresAt = "expires_at"
+        case userAgent = "user_agent"
+    }
+}
+
+/// What a refresh attempt found.
+public enum RefreshOutcome: Sendable, Equatable {
+    /// Rotated: the session and its new refresh token.
+    case rotated(userID: UUID, sessionID: UUID, refreshToken: String)
+    /// Unknown, expired, or its session is over.
+    case invalid
+    /// An already-used token was presented again: the session has been revoked (RFC 9700).
+    case reused(sessionID: UUID)
+}
+
+/// Users, sessions and refresh tokens in `auth_db`. Refresh tokens are stored as SHA-256
+/// hashes only and are single use.
+public protocol SessionRepository: Sendable {
+    func user(email: String) async throws -> UserCredentials?
+    func updatePasswordHash(userID: UUID, hash: String) async throws
+    /// A new session and its first refresh token (returned in clear once, stored hashed).
+    func createSession(userID: UUID, ttl: Duration, userAgent: String?, ip: String?) async throws -> (sessionID: UUID, refreshToken: String)
+    func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome
+    /// Whether the session exists, belongs to `userID`, is not revoked and has not expired.
+    func isLive(sessionID: UUID, userID: UUID) async throws -> Bool
+    func revoke(sessionID: UUID, userID: UUID?, reason: String) async throws -> Bool
+    func revokeAll(userID: UUID, reason: String) async throws -> Int
+    func liveSessions(userID: UUID) async throws -> [SessionSummary]
+    func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?) async throws
+}
