@@ -105,7 +105,7 @@ let package = Package(
             name: "AuthService",
             dependencies: ["PlatformDaemon", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
                            .product(name: "CryptoExtras", package: "swift-crypto"), .jwtKit, .serviceLifecycle, .nioCore,
-                           .nioPosix, .nioConcurrency, .nioFoundation, .prometheus, "ServiceAuth"],
+                           .nioPosix, .nioConcurrency, .nioFoundation, .prometheus, "ServiceAuth", "PlatformRedis"],
             resources: [.copy("Migrations")],
             swiftSettings: strict),
 
@@ -143,8 +143,8 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AuthServiceTests",
-            dependencies: ["AuthService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", "PlatformTesting",
-                           .jwtKit],
+            dependencies: ["AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
+                           "ServiceAuth", "PlatformTesting", .jwtKit, .httpTypes, .logging],
             swiftSettings: strict),
     ]
 )

@@ -10,7 +10,8 @@ extension AuthDaemon: LocalDevelopmentHooks {
     }
 
     public static func localSecrets() -> [String: @Sendable () -> String] {
-        ["AUTH_KEY_ENCRYPTION_KEY": { KeyEncryption.generateBase64() }]
+        ["AUTH_KEY_ENCRYPTION_KEY": { KeyEncryption.generateBase64() },
+         "AUTH_CACHE_INTEGRITY_KEY": { KeyEncryption.generateBase64() }]
     }
 
     /// Identity demo data arrives with the Auth routes that manage it (next increment).

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -32,6 +33,9 @@ public struct AuthDaemon: DaemonApplication {
             ConfigKey("PASSWORD_ARGON2_MEMORY_KIB", .integer(8192...1_048_576), .defaulted("19456"), summary: "Argon2id memory cost"),
             ConfigKey("PASSWORD_ARGON2_ITERATIONS", .integer(1...10), .defaulted("2"), summary: "Argon2id iterations"),
             ConfigKey("PASSWORD_HASH_THREADS", .integer(1...64), .defaulted("2"), summary: "Threads hashing passwords"),
+            ConfigKey("AUTH_CACHE_INTEGRITY_KEY", .string, .required, secret: true,
+                      summary: "Base64 of 32 random bytes: HMAC key tagging every cached value"),
+            ConfigKey("ACCESS_CACHE_TTL", .duration, .defaulted("10m"), summary: "Lifetime of cached access snapshots (5-15 min)"),
         ])
 
     public static var migrations: MigrationSet? {
@@ -45,6 +49,7 @@ public struct AuthDaemon: DaemonApplication {
     public let passwords: PasswordHasher
     let sessions: PostgresSessionRepository
     let dummyHash: String
+    let cacheKey: SymmetricKey
 
     public init(context: DaemonContext) async throws {
         self.context = context
@@ -62,6 +67,10 @@ public struct AuthDaemon: DaemonApplication {
             parameters: .init(memoryKiB: UInt32(configuration.integer("PASSWORD_ARGON2_MEMORY_KIB") ?? 19_456),
                               iterations: UInt32(configuration.integer("PASSWORD_ARGON2_ITERATIONS") ?? 2)),
             threads: configuration.integer("PASSWORD_HASH_THREADS") ?? 2)
+        guard let integrity = configuration.string("AUTH_CACHE_INTEGRITY_KEY").flatMap({ Data(base64Encoded: $0) }), integrity.count == 32 else {
+            throw ConfigError(service: "auth", problems: [.init(variable: "AUTH_CACHE_INTEGRITY_KEY", reason: "must be base64 of 32 bytes")])
+        }
+        cacheKey = SymmetricKey(data: integrity)
         sessions = PostgresSessionRepository(database: context.database!, logger: context.logger)
         dummyHash = try await passwords.hash(UUID().uuidString)
     }
@@ -82,6 +91,15 @@ public struct AuthDaemon: DaemonApplication {
                       accessTTL: context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900),
                       refreshTTL: context.configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000),
                       metrics: context.metrics, dummyHash: dummyHash).add(to: router)
+        let repository = AccessRepository(database: context.database!, logger: context.logger)
+        let cache = AccessCache(redis: context.redis, integrityKey: cacheKey,
+                                ttl: context.configuration.duration("ACCESS_CACHE_TTL") ?? .seconds(600),
+                                metrics: context.metrics, logger: context.logger)
+        let service = AccessService(repository: repository, cache: cache,
+                                    core: context.client(for: "core", baseURL: context.configuration.string("CORE_INTERNAL_URL")!,
+                                                         timeout: .seconds(2)),
+                                    metrics: context.metrics, logger: context.logger)
+        AccessRoutes(authenticator: authenticator, repository: repository, access: service).add(to: router)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {

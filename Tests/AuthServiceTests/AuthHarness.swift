@@ -17,9 +17,9 @@ struct AuthHarness {
 
     static let issuer = "https://auth.test.kisum"
 
-    static func start(_ extra: [String: String] = [:]) async throws -> AuthHarness {
+    static func start(_ extra: [String: String] = [:], core: ServiceKey = ServiceKey()) async throws -> AuthHarness {
         let database = try await TestDatabase.create(migrations: AuthDaemon.migrations!)
-        let kek = KeyEncryption.generateBase64(), admin = ServiceKey(), core = ServiceKey()
+        let kek = KeyEncryption.generateBase64(), admin = ServiceKey()
         var environment = DaemonEnvironment.base([
             "AUTH_DB_URL": database.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": kek,
             "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
@@ -27,6 +27,8 @@ struct AuthHarness {
             "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64)",
             "ACCESS_TOKEN_TTL": "2s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
+            "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(),
+            "CORE_INTERNAL_URL": "http://127.0.0.1:\(TestEnvironment.freePort())",
         ])
         environment.merge(extra) { _, new in new }
         let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: MemoryLogSink())

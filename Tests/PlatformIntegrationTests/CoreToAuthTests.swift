@@ -19,6 +19,8 @@ import Testing
             "AUTH_DB_URL": authDatabase.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": KeyEncryption.generateBase64(),
             "INTERNAL_SIGNING_KEY": authKey.privateBase64, "INTERNAL_TRUSTED_KEYS": "core=\(coreKey.publicBase64)",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
+            "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(),
+            "CORE_INTERNAL_URL": "http://127.0.0.1:\(TestEnvironment.freePort())",
         ]), sink: MemoryLogSink())
         defer { Task { try? await auth.shutdown() } }
         let coreDatabase = try await TestDatabase.create(migrations: CoreDaemon.migrations!)

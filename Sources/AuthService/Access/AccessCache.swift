@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import Logging
+import PlatformKit
+import PlatformRedis
+import Prometheus
+
+/// Access snapshots in Redis under `access:{company}:{membership}:{accessVersion}:{entitlementVersion}`.
+/// The versions come from the database, so a stale entry is simply never asked for again.
+/// Every value carries an HMAC-SHA256 tag keyed by a server secret: a corrupted or foreign
+/// value is detected, discarded and rebuilt. Any Redis failure is a miss: slower, never wrong.
+struct AccessCache: Sendable {
+    let redis: RedisClient?
+    let integrityKey: SymmetricKey
+    let ttl: Duration
+    let metrics: PlatformMetrics
+    let logger: Logger
+
+    static func key(_ grants: MembershipGrants, entitlementVersion: Int64) -> String {
+        "access:\(grants.companyID.uuidString.lowercased()):\(grants.membershipID.uuidString.lowercased()):\(grants.accessVersion):\(entitlementVersion)"
+    }
+
+    func get(_ key: String) async -> AccessSnapshot? {
+        guard let redis else { return nil }
+        do {
+            guard let bytes = try await redis.get(key) else { return record("miss") }
+            guard let snapshot = open(bytes, key: key) else {
+                logger.warning("discarded a cache entry that failed its integrity check", metadata: ["cache_key": .string(key)])
+                _ = try? await redis.delete([key])
+                return record("corrupt")
+            }
+            record("hit")
+            return snapshot
+        } catch {
+            return record("error")
+        }
+    }
+
+    func put(_ key: String, _ snapshot: AccessSnapshot, validUntil: Date?) async {
+        guard let redis, let data = try? JSONEncoder.platform.encode(snapshot) else { return }
+        var lifetime = ttl
+        if let validUntil {
+            let remaining = validUntil.timeIntervalSinceNow
+            guard remaining > 1 else { return }
+            lifetime = min(ttl, .milliseconds(Int64(remaining * 1000)))
+        }
+        let tag = HMAC<SHA256>.authenticationCode(for: Data(key.utf8) + data, using: integrityKey)
+        try? await redis.set(key, Array(tag) + Array(data), ttl: lifetime)
+    }
+
+    private func open(_ bytes: [UInt8], key: String) -> AccessSnapshot? {
+        guard bytes.count > 32 else { return nil }
+        let tag = Data(bytes.prefix(32)), data = Data(bytes.dropFirst(32))
+        guard HMAC<SHA256>.isValidAuthenticationCode(tag, authenticating: Data(key.utf8) + data, using: integrityKey) else { return nil }
+        return try? JSONDecoder.platform.decode(AccessSnapshot.self, from: data)
+    }
+
+    @discardableResult
+    private func record(_ outcome: String) -> AccessSnapshot? {
+        metrics.counter("kisum_auth_access_cache_total", help: "Access cache lookups, by outcome.", labels: [("outcome", outcome)])
+            .increment()
+        return nil
+    }
+}

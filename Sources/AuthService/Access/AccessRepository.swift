@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import PlatformKit
+import PlatformPostgres
+import PostgresNIO
+
+/// A membership as `/auth/me` lists it.
+public struct MembershipSummary: Codable, Sendable, Equatable {
+    public var membershipID: UUID
+    public var companyID: UUID
+    public var companySlug: String
+    public var companyName: String
+    public var companyStatus: String
+    public var status: String
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case membershipID = "membership_id"
+        case companyID = "company_id"
+        case companySlug = "company_slug"
+        case companyName = "company_name"
+        case companyStatus = "company_status"
+    }
+
+    /// Only active memberships of approved companies get access.
+    public var grantsAccess: Bool { status == "active" && companyStatus == "approved" }
+}
+
+/// Reads identity and grants from `auth_db`.
+public struct AccessRepository: Sendable {
+    let database: PlatformDatabase
+    let logger: Logger
+
+    /// The user's email, status and platform roles.
+    func user(_ id: UUID) async throws -> (email: String, active: Bool, platformRoles: [String])? {
+        let rows = try await database.query("SELECT email, status, platform_roles FROM users WHERE id = \(id)",
+                                            operation: "user_read", logger: logger)
+        guard let row = rows.first else { return nil }
+        let (email, status, roles) = try row.decode((String, String, [String]).self)
+        return (email, status == "active", roles)
+    }
+
+    func memberships(userID: UUID) async throws -> [MembershipSummary] {
+        try await database.query("""
+            SELECT m.id, c.id, c.slug, c.name, c.status, m.status FROM memberships m JOIN companies c ON c.id = m.company_id
+            WHERE m.user_id = \(userID) ORDER BY c.slug
+            """, operation: "memberships_read", logger: logger).map { row in
+            let (membership, company, slug, name, companyStatus, status) = try row.decode((UUID, UUID, String, String, String, String).self)
+            return MembershipSummary(membershipID: membership, companyID: company, companySlug: slug, companyName: name,
+                                     companyStatus: companyStatus, status: status)
+        }
+    }
+
+    /// The membership's grants and the entitlement version Auth last heard of, in one statement.
+    func grants(membershipID: UUID) async throws -> (MembershipGrants, knownEntitlementVersion: Int64) {
+        let rows = try await database.query("""
+            SELECT m.company_id, c.slug, m.access_version,
+                   coalesce((SELECT array_agg(g.module_key) FROM membership_module_grants g WHERE g.membership_id = m.id), '{}'),
+                   coalesce((SELECT array_agg(DISTINCT p) FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
+                                  unnest(r.permissions) p WHERE mr.membership_id = m.id), '{}'),
+                   coalesce((SELECT array_agg(DISTINCT p) FROM delegations d, unnest(d.permissions) p
+                             WHERE d.to_membership = m.id AND d.revoked_at IS NULL AND d.expires_at > now()
+                               -- only what the delegator still holds, while its membership is active
+                               AND EXISTS (SELECT 1 FROM memberships f JOIN membership_roles fr ON fr.membership_id = f.id
+                                           JOIN roles fro ON fro.id = fr.role_id
+                                           WHERE f.id = d.from_membership AND f.status = 'active' AND p = ANY(fro.permissions))), '{}'),
+                   coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = m.company_id), 0)
+            FROM memberships m JOIN companies c ON c.id = m.company_id WHERE m.id = \(membershipID)
+            """, operation: "grants_read", logger: logger)
+        guard let row = rows.first else { throw PlatformError(.notFound, "no membership \(membershipID)") }
+        let (company, slug, accessVersion, modules, rolePermissions, delegated, known) =
+            try row.decode((UUID, String, Int64, [String], [String], [String], Int64).self)
+        let grants = MembershipGrants(companyID: company, companySlug: slug, membershipID: membershipID, accessVersion: accessVersion,
+                                      modules: Set(modules), permissions: Set(rolePermissions).union(delegated))
+        return (grants, known)
+    }
+
+    /// Records a newer entitlement version seen in Core's answer (signals may lag).
+    func noteEntitlementVersion(company: UUID, version: Int64) async throws {
+        _ = try await database.query("""
+            INSERT INTO company_entitlement_versions (company_id, version) VALUES (\(company), \(version))
+            ON CONFLICT (company_id) DO UPDATE SET version = greatest(company_entitlement_versions.version, excluded.version)
+            """, operation: "entitlement_version_note", logger: logger)
+    }
+}

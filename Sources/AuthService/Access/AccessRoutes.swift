@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PlatformKit
+
+/// `GET /auth/me` (identity and memberships) and `GET /auth/me/access` (the access snapshot
+/// for the company named by `x-org`, id or slug, or for every company of the user).
+struct AccessRoutes: Sendable {
+    let authenticator: AccessAuthenticator
+    let repository: AccessRepository
+    let access: AccessService
+
+    static let notAMember = PlatformError.Code("not_a_member", .forbidden)
+    static let accessInactive = PlatformError.Code("access_inactive", .forbidden)
+
+    struct Me: Encodable, Sendable, ResponseEncodable {
+        let userID: UUID
+        let email: String
+        let platformRoles: [String]
+        let sessionID: UUID
+        let memberships: [MembershipSummary]
+
+        enum CodingKeys: String, CodingKey {
+            case email, memberships
+            case userID = "user_id"
+            case platformRoles = "platform_roles"
+            case sessionID = "session_id"
+        }
+    }
+
+    struct AllAccess: Encodable, Sendable, ResponseEncodable {
+        let companies: [AccessSnapshot]
+    }
+
+    func add(to router: Router<PlatformRequestContext>) {
+        router.get("/auth/me") { request, context in
+            let identity = try await authenticator.authenticate(request, context)
+            guard let user = try await repository.user(identity.userID), user.active else {
+                throw PlatformError(Self.accessInactive, "This account is not active.")
+            }
+            return Me(userID: identity.userID, email: user.email, platformRoles: user.platformRoles, sessionID: identity.sessionID,
+                      memberships: try await repository.memberships(userID: identity.userID))
+        }
+        router.get("/auth/me/access") { request, context -> Response in
+            let identity = try await authenticator.authenticate(request, context)
+            guard let user = try await repository.user(identity.userID), user.active else {
+                throw PlatformError(Self.accessInactive, "This account is not active.")
+            }
+            let memberships = try await repository.memberships(userID: identity.userID)
+            if let org = request.headers[.xOrg]?.trimmingCharacters(in: .whitespaces).lowercased(), !org.isEmpty {
+                guard let membership = memberships.first(where: { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }) else {
+                    throw PlatformError(Self.notAMember, "You are not a member of that company.")
+                }
+                guard membership.grantsAccess else {
+                    throw PlatformError(Self.accessInactive, "Your membership or the company is not active.")
+                }
+                context.notes.identify(companyID: membership.companyID.uuidString.lowercased())
+                return try await access.snapshot(membershipID: membership.membershipID).response(from: request, context: context)
+            }
+            var snapshots: [AccessSnapshot] = []
+            for membership in memberships where membership.grantsAccess {
+                snapshots.append(try await access.snapshot(membershipID: membership.membershipID))
+            }
+            return try AllAccess(companies: snapshots).response(from: request, context: context)
+        }
+    }
+}
+
+extension HTTPField.Name {
+    /// The company a request is about (id or slug).
+    static let xOrg = HTTPField.Name("x-org")!
+}

@@ -1,0 +1,187 @@
+import AuthService
+import CoreService
+import Foundation
+import HTTPTypes
+import Logging
+import PlatformDaemon
+import PlatformKit
+import PlatformPostgres
+import PlatformRedis
+import PlatformTesting
+import ServiceAuth
+import Testing
+
+/// `/auth/me/access` against the real Core, PostgreSQL and Redis.
+@Suite struct AccessTests {
+    struct World {
+        let auth: AuthHarness
+        let core: RunningDaemon
+        let admin: ServiceHTTPClient
+        let company: UUID
+        let user: UUID
+        let membership: UUID
+        let access: String
+
+        func me(_ org: String?) async throws -> TestResponse {
+            var headers = [("authorization", "Bearer \(access)")]
+            if let org { headers.append(("x-org", org)) }
+            return try await TestHTTP.get(auth.daemon.publicURL! + "/auth/me/access", headers: headers)
+        }
+
+        func sql(_ statement: String, _ parameters: [String?] = []) async throws {
+            _ = try await LibPQConnection.run { [database = auth.database] in
+                try LibPQConnection(settings: database.admin).execute(statement, parameters: parameters)
+            }
+        }
+
+        func coreWrite(_ method: HTTPRequest.Method, _ path: String, _ body: [String: String]) async throws {
+            let reply = try await admin.send(method, path, json: body, headers: [("idempotency-key", UUID().uuidString)])
+            guard reply.status == 200 else { throw TestFailure("core \(path): \(reply.status)") }
+        }
+
+        func stop() async {
+            try? await auth.stop()
+            try? await core.shutdown()
+        }
+    }
+
+    /// Core with Basic (core_app) and a Finance add-on; Acme on both; Ada an Acme member with
+    /// grants for core_app, finance and market and a role with permissions in each.
+    func world() async throws -> World {
+        let coreKey = ServiceKey(), adminKey = ServiceKey(), authKey = ServiceKey()
+        let coreDatabase = try await TestDatabase.create(migrations: CoreDaemon.migrations!)
+        let authPort = TestEnvironment.freePort()
+        let core = try await Daemon.start(CoreDaemon.self, environment: DaemonEnvironment.base([
+            "CORE_DB_URL": coreDatabase.runtimeURL, "INTERNAL_SIGNING_KEY": coreKey.privateBase64,
+            "INTERNAL_TRUSTED_KEYS": "admin=\(adminKey.publicBase64),auth=\(authKey.publicBase64)",
+            "AUTH_INTERNAL_URL": "http://127.0.0.1:\(authPort)", "OUTBOX_POLL_INTERVAL": "100ms",
+        ]), sink: MemoryLogSink())
+        let auth = try await AuthHarness.start([
+            "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(authPort)", "CORE_INTERNAL_URL": core.managementURL,
+            "INTERNAL_SIGNING_KEY": authKey.privateBase64, "REDIS_URL": TestEnvironment.redisURL, "ACCESS_TOKEN_TTL": "15m",
+        ], core: coreKey)
+        let admin = ServiceHTTPClient(callee: "core", baseURL: core.managementURL,
+                                      credentials: await ServiceCredentialSigner(service: "admin", key: adminKey))
+        let company = UUID(), user = UUID(), membership = UUID(), role = UUID()
+        let world0 = World(auth: auth, core: core, admin: admin, company: company, user: user, membership: membership, access: "")
+        for module in ["core_app", "finance", "market"] {
+            try await world0.coreWrite(.post, "/internal/v1/catalog/modules", ["key": module, "name": module])
+        }
+        let basic = try await admin.send(.post, "/internal/v1/catalog/packages", json: CatalogInput(key: "basic", name: "Basic", modules: ["core_app"]),
+                                         headers: [("idempotency-key", UUID().uuidString)])
+        #expect(basic.status == 200)
+        try await world0.coreWrite(.post, "/internal/v1/catalog/addons", ["key": "finance_addon", "name": "F", "module": "finance"])
+        try await world0.coreWrite(.put, "/internal/v1/companies/\(company)/subscription",
+                                   ["package_key": "basic", "status": "active", "period_start": "2026-01-01T00:00:00Z"])
+        try await world0.coreWrite(.put, "/internal/v1/companies/\(company)/addons/finance_addon",
+                                   ["status": "active", "period_start": "2026-01-01T00:00:00Z"])
+
+        let hash = try await PasswordHasher(parameters: .init(memoryKiB: 8192, iterations: 1)).hash("pw-pw-pw")
+        try await world0.sql("INSERT INTO users (id, email, password_hash) VALUES ($1, 'ada@acme.test', $2)", [user.uuidString, hash])
+        try await world0.sql("INSERT INTO companies (id, slug, name, status) VALUES ($1, 'acme', 'Acme', 'approved')", [company.uuidString])
+        try await world0.sql("INSERT INTO memberships (id, user_id, company_id) VALUES ($1, $2, $3)",
+                             [membership.uuidString, user.uuidString, company.uuidString])
+        try await world0.sql("""
+            INSERT INTO roles (id, company_id, key, name, permissions)
+            VALUES ($1, NULL, 'member', 'Member', ARRAY['core_app.projects.read', 'finance.invoices.read', 'market.listings.read'])
+            """, [role.uuidString])
+        try await world0.sql("INSERT INTO membership_roles VALUES ($1, $2)", [membership.uuidString, role.uuidString])
+        for module in ["core_app", "finance", "market"] {
+            try await world0.sql("INSERT INTO membership_module_grants VALUES ($1, $2)", [membership.uuidString, module])
+        }
+        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let login = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/login", headers: [("content-type", "application/json")],
+                                            body: #"{"email":"ada@acme.test","password":"pw-pw-pw"}"#)
+        let access = try #require(try login.json()["access_token"] as? String)
+        return World(auth: auth, core: core, admin: admin, company: company, user: user, membership: membership, access: access)
+    }
+
+    func modules(_ response: TestResponse) throws -> [String] {
+        (try response.json()["modules"] as? [[String: Any]] ?? []).compactMap { $0["key"] as? String }
+    }
+
+    @Test func accessIsEntitledTimesGrantedAndFollowsCoreWithinASecond() async throws {
+        let world = try await world()
+        defer { Task { await world.stop() } }
+        let first = try await world.me("acme")
+        #expect(first.status == 200, "\(first.body)")
+        #expect(try modules(first) == ["core_app", "finance"])  // market is granted but not entitled
+        let body = try first.json()
+        #expect(body["permissions"] as? [String] == ["core_app.projects.read", "finance.invoices.read"])
+        #expect(body["core_app_visible"] as? Bool == true)
+        #expect(try await world.me(world.company.uuidString).status == 200)  // x-org by id too
+
+        // Admin cancels Basic in Core: Auth's answer follows (outbox → signal → new cache key).
+        let canceled = ContinuousClock.now
+        let cancel = try await world.admin.send(.post, "/internal/v1/companies/\(world.company)/subscription/cancel", json: ["reason": "test"],
+                                                headers: [("idempotency-key", UUID().uuidString)])
+        #expect(cancel.status == 200)
+        #expect(try await eventually(within: .seconds(1)) { try modules(try await world.me("acme")) == ["finance"] })
+        #expect(ContinuousClock.now - canceled < .seconds(1.5))
+        let all = try await TestHTTP.get(world.auth.daemon.publicURL! + "/auth/me/access", headers: [("authorization", "Bearer \(world.access)")])
+        #expect((try all.json()["companies"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test func aCorruptedCacheEntryIsDiscardedAndCoreDownFailsClosed() async throws {
+        let world = try await world()
+        defer { Task { await world.stop() } }
+        #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
+
+        // Overwrite every cached access entry with a forged value that claims everything.
+        let redis = RedisClient(configuration: RedisConfiguration(url: TestEnvironment.redisURL)!, metrics: PlatformMetrics(),
+                                logger: .init(label: "test"))
+        let keys = try await redis.send(RedisCommand("KEYS", ["access:\(world.company.uuidString.lowercased()):*"]))
+        guard case .array(let found) = keys else { Issue.record("no cache keys"); return }
+        #expect(!found.isEmpty)
+        for key in found.compactMap(\.string) {
+            try await redis.set(key, Array(String(repeating: "x", count: 32).utf8) + Array(#"{"modules":[{"key":"ai"}]}"#.utf8))
+        }
+        #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
+        let metrics = try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body
+        #expect((metricValue(metrics, #"kisum_auth_access_cache_total{outcome="corrupt"}"#) ?? 0) >= 1)
+
+        // Core goes away. Cached versions still answer; a new access version cannot be computed: 503.
+        try await world.core.shutdown()
+        #expect(try await world.me("acme").status == 200)
+        try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
+        let closed = try await world.me("acme")
+        #expect(closed.status == 503)
+        #expect(closed.errorCode == "entitlements_unavailable")
+    }
+
+    @Test func inactiveCompaniesNonMembersAndDelegations() async throws {
+        let world = try await world()
+        defer { Task { await world.stop() } }
+        let stranger = try await world.me("someone-else")
+        #expect(stranger.status == 403)
+        #expect(stranger.errorCode == "not_a_member")
+
+        // A colleague delegates what they hold (and something they do not) to Ada.
+        let colleague = UUID(), colleagueMembership = UUID(), approver = UUID()
+        try await world.sql("INSERT INTO users (id, email, password_hash) VALUES ($1, 'bo@acme.test', 'x')", [colleague.uuidString])
+        try await world.sql("INSERT INTO memberships (id, user_id, company_id) VALUES ($1, $2, $3)",
+                            [colleagueMembership.uuidString, colleague.uuidString, world.company.uuidString])
+        try await world.sql("INSERT INTO roles (id, company_id, key, name, permissions) VALUES ($1, $2, 'approver', 'Approver', ARRAY['finance.invoices.approve'])",
+                            [approver.uuidString, world.company.uuidString])
+        try await world.sql("INSERT INTO membership_roles VALUES ($1, $2)", [colleagueMembership.uuidString, approver.uuidString])
+        try await world.sql("""
+            INSERT INTO delegations (id, company_id, from_membership, to_membership, permissions, expires_at)
+            VALUES ($1, $2, $3, $4, ARRAY['finance.invoices.approve', 'finance.payroll.run'], now() + interval '1 hour'),
+                   ($5, $2, $3, $4, ARRAY['finance.reports.export'], now() - interval '1 hour')
+            """, [UUID().uuidString, world.company.uuidString, colleagueMembership.uuidString, world.membership.uuidString, UUID().uuidString])
+        try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
+        let delegated = try await world.me("acme").json()
+        #expect(delegated["permissions"] as? [String] == ["core_app.projects.read", "finance.invoices.approve", "finance.invoices.read"])
+
+        try await world.sql("UPDATE companies SET status = 'suspended' WHERE id = $1", [world.company.uuidString])
+        let suspended = try await world.me("acme")
+        #expect(suspended.status == 403)
+        #expect(suspended.errorCode == "access_inactive")
+    }
+}
+
+struct CatalogInput: Encodable, Sendable {
+    let key: String
+    let name: String
+    let modules: [String]
+}
