@@ -36,6 +36,11 @@ public struct AuthDaemon: DaemonApplication {
             ConfigKey("AUTH_CACHE_INTEGRITY_KEY", .string, .required, secret: true,
                       summary: "Base64 of 32 random bytes: HMAC key tagging every cached value"),
             ConfigKey("ACCESS_CACHE_TTL", .duration, .defaulted("10m"), summary: "Lifetime of cached access snapshots (5-15 min)"),
+            ConfigKey("LOGIN_RATE_LIMIT_PER_IP", .integer(1...100_000), .defaulted("20"), summary: "Sign-in attempts per client IP per window"),
+            ConfigKey("LOGIN_RATE_LIMIT_PER_EMAIL", .integer(1...10_000), .defaulted("5"), summary: "Sign-in attempts per email per window"),
+            ConfigKey("LOGIN_RATE_WINDOW", .duration, .defaulted("1m"), summary: "Sign-in rate-limit window"),
+            ConfigKey("TRUST_FORWARDED_FOR", .boolean, .defaulted("false"),
+                      summary: "Take the client IP from X-Forwarded-For (only behind the platform's ingress)"),
         ])
 
     public static var migrations: MigrationSet? {
@@ -75,6 +80,18 @@ public struct AuthDaemon: DaemonApplication {
         dummyHash = try await passwords.hash(UUID().uuidString)
     }
 
+    var rateLimiter: RateLimiter {
+        RateLimiter(redis: context.redis, database: context.database!, metrics: context.metrics, logger: context.logger)
+    }
+
+    var loginLimits: LoginLimits {
+        let configuration = context.configuration
+        return LoginLimits(limiter: rateLimiter, perIP: configuration.integer("LOGIN_RATE_LIMIT_PER_IP") ?? 20,
+                           perEmail: configuration.integer("LOGIN_RATE_LIMIT_PER_EMAIL") ?? 5,
+                           window: configuration.duration("LOGIN_RATE_WINDOW") ?? .seconds(60),
+                           trustForwardedFor: configuration.boolean("TRUST_FORWARDED_FOR") ?? false)
+    }
+
     var authenticator: AccessAuthenticator {
         AccessAuthenticator(ring: ring, sessions: sessions, issuer: context.configuration.string("JWT_ISSUER")!,
                             audience: context.configuration.string("JWT_AUDIENCE")!)
@@ -90,7 +107,7 @@ public struct AuthDaemon: DaemonApplication {
         SessionRoutes(sessions: sessions, passwords: passwords, ring: ring, authenticator: authenticator,
                       accessTTL: context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900),
                       refreshTTL: context.configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000),
-                      metrics: context.metrics, dummyHash: dummyHash).add(to: router)
+                      metrics: context.metrics, dummyHash: dummyHash, limits: loginLimits).add(to: router)
         let repository = AccessRepository(database: context.database!, logger: context.logger)
         let cache = AccessCache(redis: context.redis, integrityKey: cacheKey,
                                 ttl: context.configuration.duration("ACCESS_CACHE_TTL") ?? .seconds(600),
@@ -124,6 +141,9 @@ public struct AuthDaemon: DaemonApplication {
             try await keys.ensureActiveKey()
             try await keys.advance(retireDelay: retireDelay)
             try await ring.load(try await keys.liveKeys())
+        },
+        PeriodicJob(name: "rate_limit_sweep", interval: .seconds(60), metrics: context.metrics, logger: context.logger) { [rateLimiter] in
+            try await rateLimiter.sweep(olderThan: .seconds(3600))
         }]
     }
 }

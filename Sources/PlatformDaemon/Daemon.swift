@@ -147,7 +147,9 @@ struct BuiltDaemon: Sendable {
             gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = grace
-        configuration.maximumCancellationDuration = .seconds(5)
+        // A process that cannot finish cancelling is stopped hard (ServiceLifecycle traps); an
+        // in-process daemon (tests, tools) must never take its host process down with it.
+        configuration.maximumCancellationDuration = signals ? .seconds(5) : nil
         return ServiceGroup(configuration: configuration)
     }
 }

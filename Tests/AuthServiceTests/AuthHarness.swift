@@ -17,8 +17,10 @@ struct AuthHarness {
 
     static let issuer = "https://auth.test.kisum"
 
-    static func start(_ extra: [String: String] = [:], core: ServiceKey = ServiceKey()) async throws -> AuthHarness {
-        let database = try await TestDatabase.create(migrations: AuthDaemon.migrations!)
+    static func start(_ extra: [String: String] = [:], core: ServiceKey = ServiceKey(),
+                      database existing: TestDatabase? = nil) async throws -> AuthHarness {
+        let database: TestDatabase
+        if let existing { database = existing } else { database = try await TestDatabase.create(migrations: AuthDaemon.migrations!) }
         let kek = KeyEncryption.generateBase64(), admin = ServiceKey()
         var environment = DaemonEnvironment.base([
             "AUTH_DB_URL": database.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": kek,
@@ -27,7 +29,7 @@ struct AuthHarness {
             "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64)",
             "ACCESS_TOKEN_TTL": "2s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
-            "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(),
+            "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(), "LOGIN_RATE_LIMIT_PER_IP": "10000",
             "CORE_INTERNAL_URL": "http://127.0.0.1:\(TestEnvironment.freePort())",
         ])
         environment.merge(extra) { _, new in new }

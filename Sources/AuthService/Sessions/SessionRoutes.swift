@@ -15,6 +15,7 @@ struct SessionRoutes: Sendable {
     let metrics: PlatformMetrics
     /// Verified against when the email is unknown, so both failures cost one hash.
     let dummyHash: String
+    let limits: LoginLimits
 
     static let invalidCredentials = PlatformError.Code("invalid_credentials", .unauthorized)
     static let invalidRefreshToken = PlatformError.Code("invalid_refresh_token", .unauthorized)
@@ -86,6 +87,8 @@ struct SessionRoutes: Sendable {
         guard (3...320).contains(input.email.count), (1...1024).contains(input.password.count) else {
             throw PlatformError(.validationFailed, "email and password are required")
         }
+        // Limits first: a refused attempt costs no password hash.
+        try await limits.check(ip: limits.clientIP(request, context), email: input.email.lowercased())
         let user = try await sessions.user(email: input.email)
         // Unknown users cost the same hash as known ones: no enumeration by timing.
         let matches = try await passwords.verify(input.password, against: user?.passwordHash ?? dummyHash)
