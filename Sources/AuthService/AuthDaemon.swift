@@ -108,20 +108,26 @@ public struct AuthDaemon: DaemonApplication {
                       accessTTL: context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900),
                       refreshTTL: context.configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000),
                       metrics: context.metrics, dummyHash: dummyHash, limits: loginLimits).add(to: router)
-        let repository = AccessRepository(database: context.database!, logger: context.logger)
+        AccessRoutes(authenticator: authenticator, repository: accessRepository, access: accessService).add(to: router)
+    }
+
+    var accessRepository: AccessRepository { AccessRepository(database: context.database!, logger: context.logger) }
+
+    var accessService: AccessService {
         let cache = AccessCache(redis: context.redis, integrityKey: cacheKey,
                                 ttl: context.configuration.duration("ACCESS_CACHE_TTL") ?? .seconds(600),
                                 metrics: context.metrics, logger: context.logger)
-        let service = AccessService(repository: repository, cache: cache,
-                                    core: context.client(for: "core", baseURL: context.configuration.string("CORE_INTERNAL_URL")!,
-                                                         timeout: .seconds(2)),
-                                    metrics: context.metrics, logger: context.logger)
-        AccessRoutes(authenticator: authenticator, repository: repository, access: service).add(to: router)
+        return AccessService(repository: accessRepository, cache: cache,
+                             core: context.client(for: "core", baseURL: context.configuration.string("CORE_INTERNAL_URL")!,
+                                                  timeout: .seconds(2)),
+                             metrics: context.metrics, logger: context.logger)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         keyRoutes.addInternal(to: router, context: context)
         EntitlementSignalRoutes(database: context.database!).add(to: router, context: context)
+        AccessContextRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
+        AdminSessionRoutes(sessions: sessions).add(to: router, context: context)
     }
 
     public var readinessChecks: [ReadinessCheck] {

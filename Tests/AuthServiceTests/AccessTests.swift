@@ -9,6 +9,7 @@ import PlatformPostgres
 import PlatformRedis
 import PlatformTesting
 import ServiceAuth
+import JWTKit
 import Testing
 
 /// `/auth/me/access` against the real Core, PostgreSQL and Redis.
@@ -147,6 +148,42 @@ import Testing
         let closed = try await world.me("acme")
         #expect(closed.status == 503)
         #expect(closed.errorCode == "entitlements_unavailable")
+    }
+
+    @Test func businessBackendsGetOneDecisionAndRevocationIsImmediate() async throws {
+        let world = try await world()
+        defer { Task { await world.stop() } }
+        let claims = try await world.auth.verifyWithJWKS(world.access)
+        let session = claims.sid
+        func context(_ company: String) async throws -> [String: Any] {
+            let reply = try await world.auth.call("POST", "/internal/v1/access-context", as: "finance",
+                                                  body: #"{"session_id":"\#(session)","user_id":"\#(world.user)","company":"\#(company)"}"#)
+            #expect(reply.status == 200, "\(reply.body)")
+            return try reply.json()
+        }
+        let allowed = try await context("acme")
+        #expect(allowed["allowed"] as? Bool == true)
+        #expect(((allowed["access"] as? [String: Any])?["permissions"] as? [String])?.contains("finance.invoices.read") == true)
+        #expect(try await context("elsewhere")["reason"] as? String == "not_a_member")
+        // Admin may not use the business route, and business backends may not revoke.
+        #expect(try await world.auth.call("POST", "/internal/v1/access-context", as: "admin",
+                                          body: #"{"session_id":"\#(session)","user_id":"\#(world.user)","company":"acme"}"#).status == 403)
+        #expect(try await world.auth.call("POST", "/internal/v1/sessions/\(session)/revoke", as: "finance", body: "{}").status == 403)
+
+        // Invalidate: the access version moves, the next answer is recomputed.
+        let invalidate = try await world.auth.call("POST", "/internal/v1/access/invalidate", body: #"{"company_id":"\#(world.company)"}"#)
+        #expect(try invalidate.json()["memberships"] as? Int == 1)
+        #expect(((try await context("acme"))["access"] as? [String: Any])?["access_version"] as? Int == 2)
+
+        let listed = try await world.auth.call("GET", "/internal/v1/users/\(world.user)/sessions")
+        #expect((try listed.json()["sessions"] as? [[String: Any]])?.count == 1)
+        let revoke = try await world.auth.call("POST", "/internal/v1/sessions/\(session)/revoke", body: #"{"reason":"test"}"#)
+        #expect(revoke.status == 200)
+        // Refused from the moment the revoke returned: no waiting for caches.
+        let after = try await context("acme")
+        #expect(after["allowed"] as? Bool == false)
+        #expect(after["reason"] as? String == "session_revoked")
+        #expect(try await world.me("acme").status == 401)
     }
 
     @Test func inactiveCompaniesNonMembersAndDelegations() async throws {

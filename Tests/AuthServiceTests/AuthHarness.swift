@@ -14,6 +14,7 @@ struct AuthHarness {
     let kek: String
     let admin: ServiceKey
     let core: ServiceKey
+    let finance: ServiceKey
 
     static let issuer = "https://auth.test.kisum"
 
@@ -21,12 +22,12 @@ struct AuthHarness {
                       database existing: TestDatabase? = nil) async throws -> AuthHarness {
         let database: TestDatabase
         if let existing { database = existing } else { database = try await TestDatabase.create(migrations: AuthDaemon.migrations!) }
-        let kek = KeyEncryption.generateBase64(), admin = ServiceKey()
+        let kek = KeyEncryption.generateBase64(), admin = ServiceKey(), finance = ServiceKey()
         var environment = DaemonEnvironment.base([
             "AUTH_DB_URL": database.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": kek,
             "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
             "INTERNAL_SIGNING_KEY": ServiceKey().privateBase64,
-            "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64)",
+            "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64),finance=\(finance.publicBase64)",
             "ACCESS_TOKEN_TTL": "2s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
             "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(), "LOGIN_RATE_LIMIT_PER_IP": "10000",
@@ -34,12 +35,12 @@ struct AuthHarness {
         ])
         environment.merge(extra) { _, new in new }
         let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: MemoryLogSink())
-        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core)
+        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core, finance: finance)
     }
 
     /// Calls an internal route as `caller`.
     func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil) async throws -> TestResponse {
-        let key = caller == "core" ? core : admin
+        let key = caller == "core" ? core : caller == "finance" ? finance : admin
         let token = try await ServiceCredentialSigner(service: caller, key: key).token(for: "auth")
         var headers = [("x-kisum-service-token", token)]
         if body != nil { headers.append(("content-type", "application/json")) }

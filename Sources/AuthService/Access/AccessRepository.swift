@@ -82,4 +82,15 @@ public struct AccessRepository: Sendable {
             ON CONFLICT (company_id) DO UPDATE SET version = greatest(company_entitlement_versions.version, excluded.version)
             """, operation: "entitlement_version_note", logger: logger)
     }
+
+    /// Bumps the access version of the memberships of one company, one membership or one user.
+    func bumpAccessVersions(company: UUID?, membership: UUID?, user: UUID?) async throws -> Int {
+        try await database.query("""
+            UPDATE memberships SET access_version = access_version + 1
+            WHERE (\(company)::uuid IS NOT NULL AND company_id = \(company))
+               OR (\(membership)::uuid IS NOT NULL AND id = \(membership))
+               OR (\(user)::uuid IS NOT NULL AND user_id = \(user))
+            RETURNING id
+            """, operation: "access_invalidate", logger: logger).count
+    }
 }

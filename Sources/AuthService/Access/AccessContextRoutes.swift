@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import PlatformDaemon
+import PlatformKit
+import PostgresNIO
+import ServiceAuth
+
+/// Internal routes on the management listener:
+/// - `POST /internal/v1/access-context` (business backends): in one call, whether the session
+///   is live and the caller's access snapshot in a company;
+/// - `POST /internal/v1/access/invalidate` (Admin): bump access versions by company,
+///   membership or user, so cached snapshots are never used again.
+struct AccessContextRoutes: Sendable {
+    let sessions: any SessionRepository
+    let repository: AccessRepository
+    let access: AccessService
+
+    struct ContextInput: Decodable, Sendable {
+        let sessionID: UUID
+        let userID: UUID
+        /// Company id or slug (the request's `x-org`).
+        let company: String
+
+        enum CodingKeys: String, CodingKey {
+            case company
+            case sessionID = "session_id"
+            case userID = "user_id"
+        }
+    }
+
+    /// The decision for a business backend: `allowed` with the snapshot, or the reason not.
+    struct ContextReply: Encodable, Sendable, ResponseEncodable {
+        let allowed: Bool
+        let reason: String?
+        let access: AccessSnapshot?
+    }
+
+    struct InvalidateInput: Decodable, Sendable {
+        let companyID: UUID?
+        let membershipID: UUID?
+        let userID: UUID?
+
+        enum CodingKeys: String, CodingKey {
+            case companyID = "company_id"
+            case membershipID = "membership_id"
+            case userID = "user_id"
+        }
+    }
+
+    func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
+        daemon.internalRoutes(on: router, path: "/internal/v1", callers: NetworkPolicy.businessBackends)
+            .post("access-context") { request, context in
+                let input = try await request.decodeJSON(as: ContextInput.self, context: context)
+                context.notes.identify(userID: input.userID.uuidString.lowercased(), sessionID: input.sessionID.uuidString.lowercased())
+                guard try await sessions.isLive(sessionID: input.sessionID, userID: input.userID) else {
+                    return ContextReply(allowed: false, reason: "session_revoked", access: nil)
+                }
+                guard let user = try await repository.user(input.userID), user.active else {
+                    return ContextReply(allowed: false, reason: "user_inactive", access: nil)
+                }
+                let org = input.company.lowercased()
+                let memberships = try await repository.memberships(userID: input.userID)
+                guard let membership = memberships.first(where: { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }) else {
+                    return ContextReply(allowed: false, reason: "not_a_member", access: nil)
+                }
+                guard membership.grantsAccess else { return ContextReply(allowed: false, reason: "access_inactive", access: nil) }
+                return ContextReply(allowed: true, reason: nil, access: try await access.snapshot(membershipID: membership.membershipID))
+            }
+        daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
+            .post("access/invalidate") { request, context in
+                let input = try await request.decodeJSON(as: InvalidateInput.self, context: context)
+                let targets = [input.companyID, input.membershipID, input.userID].compactMap { $0 }
+                guard targets.count == 1 else {
+                    throw PlatformError(.validationFailed, "give exactly one of company_id, membership_id, user_id")
+                }
+                let bumped = try await repository.bumpAccessVersions(company: input.companyID, membership: input.membershipID,
+                                                                     user: input.userID)
+                context.logger.notice("access invalidated", metadata: ["memberships": .stringConvertible(bumped)])
+                return ["memberships": bumped]
+            }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import PlatformDaemon
+import PlatformKit
+
+/// Session administration for the Admin backend: list a user's sessions, revoke one, revoke
+/// all. Revocation is written to the database first, so the session's tokens are refused by
+/// every check from the moment the call returns.
+struct AdminSessionRoutes: Sendable {
+    let sessions: any SessionRepository
+
+    struct ReasonInput: Decodable, Sendable {
+        let reason: String?
+    }
+
+    func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
+        let admin = daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
+        admin.get("users/{user}/sessions") { _, context in
+            let user = try Self.id(context, "user")
+            return AdminSessionList(sessions: try await sessions.liveSessions(userID: user))
+        }
+        admin.post("sessions/{session}/revoke") { request, context in
+            let session = try Self.id(context, "session")
+            let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
+            guard try await sessions.revoke(sessionID: session, userID: nil, reason: "admin:\(input.reason ?? "unspecified")") else {
+                throw PlatformError(.notFound, "no live session \(session)")
+            }
+            try await sessions.audit(actor: context.notes.serviceCaller ?? "admin", action: "session_revoke", target: session.uuidString,
+                                     outcome: "ok", requestID: context.trace.requestID)
+            return ["revoked": true]
+        }
+        admin.post("users/{user}/sessions/revoke-all") { request, context in
+            let user = try Self.id(context, "user")
+            let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
+            let count = try await sessions.revokeAll(userID: user, reason: "admin:\(input.reason ?? "unspecified")")
+            try await sessions.audit(actor: context.notes.serviceCaller ?? "admin", action: "logout_all", target: user.uuidString,
+                                     outcome: "ok", requestID: context.trace.requestID)
+            return ["revoked_sessions": count]
+        }
+    }
+
+    static func id(_ context: PlatformRequestContext, _ name: String) throws -> UUID {
+        guard let id = context.parameters.get(name, as: UUID.self) else { throw PlatformError(.invalidRequest, "\(name) must be a UUID") }
+        return id
+    }
+}
+
+struct AdminSessionList: Encodable, Sendable, ResponseEncodable {
+    let sessions: [SessionSummary]
+}
