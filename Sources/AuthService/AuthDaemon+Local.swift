@@ -1,5 +1,11 @@
+import Crypto
 import Foundation
+import HTTPTypes
+import NIOCore
+import NIOFoundationCompat
 import PlatformDaemon
+import PlatformKit
+import ServiceAuth
 
 extension AuthDaemon: LocalDevelopmentHooks {
     public static func localEnvironment(topology: LocalTopology) -> [String: String] {
@@ -14,6 +20,88 @@ extension AuthDaemon: LocalDevelopmentHooks {
          "AUTH_CACHE_INTEGRITY_KEY": { KeyEncryption.generateBase64() }]
     }
 
-    /// Identity demo data arrives with the Auth routes that manage it (next increment).
-    public static func seedDemoData(topology: LocalTopology, state: URL) async throws {}
+    /// Demo identities, created through Auth's admin routes as the Admin backend would: a
+    /// platform admin, and one user per demo company (Acme: Basic and Finance; Beacon: add-ons
+    /// only; Cobalt: Basic canceled; Dormant: suspended). Passwords are generated into the
+    /// state folder and listed in `credentials.json`.
+    public static func seedDemoData(topology: LocalTopology, state: URL) async throws {
+        guard let base = topology.managementURLs[descriptor.name] else { return }
+        let secrets = state.appendingPathComponent("secrets")
+        let key = ServiceKey(base64: try String(contentsOf: secrets.appendingPathComponent("admin.service-key"), encoding: .utf8))
+        guard let key else { throw LocalSeedError("secrets/admin.service-key is not a key") }
+        let client = ServiceHTTPClient(callee: descriptor.name, baseURL: base,
+                                       credentials: await ServiceCredentialSigner(service: "admin", key: key))
+        func post(_ path: String, _ body: some Encodable & Sendable) async throws -> String? {
+            let reply = try await client.send(.post, path, json: body)
+            if reply.status == 409 { return nil }  // seeded before
+            guard reply.status == 200 else { throw LocalSeedError("auth answered \(reply.status) to \(path): \(String(buffer: reply.body))") }
+            return (try? JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any])?["id"] as? String
+        }
+        let adminPassword = try secret(secrets.appendingPathComponent("platform-admin.password"))
+        let demoPassword = try secret(secrets.appendingPathComponent("demo-users.password"))
+        _ = try await post("/internal/v1/users", DemoUser(email: "admin@kisum.local", password: adminPassword, platform_roles: ["platform_admin"]))
+
+        let companies: [(UUID, String, String, String, [String])] = [
+            (DemoCompanies.acme, "acme", "Acme Events", "approved", ["core_app", "finance", "market"]),
+            (DemoCompanies.beacon, "beacon", "Beacon Touring", "approved", ["market", "ai", "core_app"]),
+            (DemoCompanies.cobalt, "cobalt", "Cobalt Venues", "approved", ["core_app", "touring"]),
+            (DemoCompanies.dormant, "dormant", "Dormant Ltd", "suspended", ["core_app"]),
+        ]
+        for (id, slug, name, status, modules) in companies {
+            _ = try await post("/internal/v1/companies", DemoCompany(id: id, slug: slug, name: name, status: status))
+            if let user = try await post("/internal/v1/users", DemoUser(email: "\(slug)@demo.kisum.local", password: demoPassword, platform_roles: [])) {
+                _ = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
+            }
+        }
+        try recordCredentials(state: state, admin: secrets.appendingPathComponent("platform-admin.password").path,
+                              demo: secrets.appendingPathComponent("demo-users.password").path,
+                              users: companies.map { "\($0.1)@demo.kisum.local" })
+        if FileManager.default.fileExists(atPath: secrets.appendingPathComponent(".printed").path) == false {
+            print("  platform admin: admin@kisum.local / \(adminPassword)   (stored in \(secrets.path)/platform-admin.password)")
+            _ = FileManager.default.createFile(atPath: secrets.appendingPathComponent(".printed").path, contents: Data())
+        }
+    }
+
+    /// The secret in `file`, generated (24 random bytes, base64url) the first time.
+    static func secret(_ file: URL) throws -> String {
+        if let existing = try? String(contentsOf: file, encoding: .utf8), !existing.isEmpty { return existing }
+        let value = SymmetricKey(size: SymmetricKeySize(bitCount: 192)).withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(value.utf8), attributes: [.posixPermissions: 0o600])
+        return value
+    }
+
+    static func recordCredentials(state: URL, admin: String, demo: String, users: [String]) throws {
+        let file = state.appendingPathComponent("credentials.json")
+        var object = (try? JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]) ?? [:]
+        object["platform_admin"] = ["email": "admin@kisum.local", "password_file": admin]
+        object["demo_users"] = ["emails": users, "password_file": demo]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        _ = FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
+    }
+}
+
+struct DemoUser: Encodable, Sendable {
+    let email: String
+    let password: String
+    let platform_roles: [String]
+}
+
+struct DemoCompany: Encodable, Sendable {
+    let id: UUID
+    let slug: String
+    let name: String
+    let status: String
+}
+
+struct DemoMembership: Encodable, Sendable {
+    let user_id: String
+    let company_id: String
+    let roles: [String]
+    let modules: [String]
+}
+
+struct LocalSeedError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
