@@ -84,8 +84,8 @@ import Testing
                              [membership.uuidString, user.uuidString, company.uuidString])
         try await world0.sql("""
             INSERT INTO roles (id, company_id, key, name, permissions)
-            VALUES ($1, NULL, 'member', 'Member', ARRAY['core_app.projects.read', 'finance.invoices.read', 'market.listings.read'])
-            """, [role.uuidString])
+            VALUES ($1, $2, 'reader', 'Reader', ARRAY['core_app.projects.read', 'finance.invoices.read', 'market.listings.read'])
+            """, [role.uuidString, company.uuidString])
         try await world0.sql("INSERT INTO membership_roles VALUES ($1, $2)", [membership.uuidString, role.uuidString])
         for module in ["core_app", "finance", "market"] {
             try await world0.sql("INSERT INTO membership_module_grants VALUES ($1, $2)", [membership.uuidString, module])

@@ -10,8 +10,8 @@ import Testing
         defer { Task { try? await canary.stop() } }
         let health = try await TestHTTP.get(canary.publicURL + "/health")
         #expect(health.status == 200)
+        #expect(try await eventually(within: .seconds(15)) { try await TestHTTP.get(canary.managementURL + "/ready").status == 200 })
         let ready = try await TestHTTP.get(canary.managementURL + "/ready")
-        #expect(ready.status == 200)
         let report = try ready.json()
         #expect(report["status"] as? String == "ready")
         let checks = try #require(report["checks"] as? [[String: Any]])
