@@ -46,7 +46,7 @@ public struct ServiceCredentialVerifier: Sendable {
     }
 
     private func verifySignatureAndClaims(_ token: String, now: Date) async throws(ServiceAuthError) -> String {
-        guard let header = Self.header(of: token) else { throw .init(.invalid, "not a JWT") }
+        guard let header = JWTHeaderPeek.fields(of: token) else { throw .init(.invalid, "not a JWT") }
         guard header.alg == "EdDSA" else { throw .init(.invalid, "not a service credential (alg)") }
         guard let kid = header.kid, let verifier = verifiers[kid] else { throw .init(.invalid, "unknown signing key") }
         let claims: ServiceTokenClaims
@@ -73,20 +73,6 @@ public struct ServiceCredentialVerifier: Sendable {
             cache[token] = (verifier.caller, expires)
         }
         return verifier.caller
-    }
-
-    struct Header: Decodable {
-        let alg: String?
-        let kid: String?
-    }
-
-    static func header(of token: String) -> Header? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { return nil }
-        var base64 = parts[0].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        guard let data = Data(base64Encoded: base64) else { return nil }
-        return try? JSONDecoder().decode(Header.self, from: data)
     }
 }
 

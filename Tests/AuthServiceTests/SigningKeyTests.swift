@@ -80,12 +80,3 @@ import Testing
         #expect(try await auth.call("POST", "/internal/v1/keys/rotate", as: "core", body: "{}").status == 403)
     }
 }
-
-func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-}

@@ -69,12 +69,3 @@ import Testing
         #expect(try await eventually(within: .seconds(10)) { AuthStandIn.signals(instance).contains { $0 == (company, 1) } })
     }
 }
-
-func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return false
-}

@@ -56,3 +56,13 @@ public enum TestEnvironment {
         "\(prefix)_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased())"
     }
 }
+
+/// Polls `condition` every 100 ms until it holds or `limit` passes; whether it held.
+public func eventually(within limit: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}

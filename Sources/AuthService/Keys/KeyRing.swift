@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import NIOConcurrencyHelpers
+import ServiceAuth
 
 /// The keys this instance signs and publishes with, reloaded from the database by the key
 /// lifecycle job and after rotations.
@@ -41,20 +42,12 @@ public final class KeyRing: Sendable {
     /// fallback to a default key), the signature valid, the token unexpired, `iss` and `aud` ours.
     public func verify(_ token: String, issuer: String, audience: String) async throws -> AccessTokenClaims {
         let (verifier, kids) = state.withLockedValue { ($0.verifier, $0.publishedKids) }
-        guard let kid = Self.kid(of: token), kids.contains(kid) else { throw KeyRingError.unknownKey }
+        guard let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid, kids.contains(kid) else {
+            throw KeyRingError.unknownKey
+        }
         let claims = try await verifier.verify(token, as: AccessTokenClaims.self)
         guard claims.iss.value == issuer, claims.aud.value.contains(audience) else { throw KeyRingError.wrongIssuerOrAudience }
         return claims
-    }
-
-    static func kid(of token: String) -> String? {
-        guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
-        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64.append("=") }
-        guard let data = Data(base64Encoded: base64),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["alg"] as? String == "RS256" else { return nil }
-        return object["kid"] as? String
     }
 
     /// The kid that signs now, if any.
