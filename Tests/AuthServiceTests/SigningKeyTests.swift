@@ -36,7 +36,8 @@ import Testing
     }
 
     @Test func rotationPublishesFirstSignsLaterAndRetiresAfterTokensExpire() async throws {
-        let auth = try await AuthHarness.start()
+        // A publish delay long enough for the checks below on a loaded machine.
+        let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "4s"])
         defer { Task { try? await auth.stop() } }
         #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let (oldToken, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(30))
@@ -49,8 +50,8 @@ import Testing
         #expect(try await auth.signWithActiveKey().kid == oldKid)
         #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 409)
 
-        // After the publish delay (1 s) the new key signs; the old one is still published.
-        #expect(try await eventually(within: .seconds(5)) { try await auth.signWithActiveKey().kid == newKid })
+        // After the publish delay the new key signs; the old one is still published.
+        #expect(try await eventually(within: .seconds(10)) { try await auth.signWithActiveKey().kid == newKid })
         #expect(try await jwksKids(auth) == [oldKid, newKid])
         _ = try await auth.verifyWithJWKS(oldToken)
         let listing = try await auth.call("GET", "/internal/v1/keys")
@@ -60,7 +61,7 @@ import Testing
         #expect(states == [oldKid: "retiring", newKid: "active"])
 
         // Token TTL (2 s) + JWKS cache (1 s) later the old key is retired.
-        #expect(try await eventually(within: .seconds(8)) { try await jwksKids(auth) == [newKid] })
+        #expect(try await eventually(within: .seconds(10)) { try await jwksKids(auth) == [newKid] })
         await #expect(throws: (any Error).self) { _ = try await auth.verifyWithJWKS(oldToken) }
     }
 

@@ -186,6 +186,13 @@ import Testing
         }
         let catalog = try await core.call("GET", "/internal/v1/catalog", as: "auth")
         #expect((try catalog.json()["addons"] as? [[String: Any]])?.count == 3)
+        // Renames use optimistic concurrency, and every instance's cached catalog sees them.
+        let rename = try await core.call("PUT", "/internal/v1/catalog/modules/market", body: #"{"name":"Market+","expected_version":1}"#)
+        #expect(try rename.json()["version"] as? Int == 2)
+        let stale = try await core.call("PUT", "/internal/v1/catalog/modules/market", body: #"{"name":"Market++","expected_version":1}"#)
+        #expect(stale.errorCode == "version_mismatch")
+        let renamed = try await core.call("GET", "/internal/v1/catalog/modules?after=finance&limit=1", as: "auth").json()
+        #expect((renamed["items"] as? [[String: Any]])?.first?["name"] as? String == "Market+")
         // Paged lists: four modules in pages of three.
         let first = try await core.call("GET", "/internal/v1/catalog/modules?limit=3", as: "auth").json()
         #expect((first["items"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["ai", "core_app", "finance"])

@@ -31,11 +31,13 @@ import Testing
         try await sample("PUT", "/internal/v1/catalog/packages/{key}", "/internal/v1/catalog/packages/basic",
                          body: #"{"name":"Basic","modules":["core_app","market"],"expected_version":1}"#)
         try await sample("POST", "/internal/v1/catalog/modules", "/internal/v1/catalog/modules", body: #"{"key":"venue","name":"Venue"}"#)
-        try await sample("POST", "/internal/v1/catalog/modules/{key}/retire", "/internal/v1/catalog/modules/venue/retire", body: #"{"expected_version":1}"#)
+        try await sample("PUT", "/internal/v1/catalog/modules/{key}", "/internal/v1/catalog/modules/venue", body: #"{"name":"Venues","expected_version":1}"#)
+        try await sample("PUT", "/internal/v1/catalog/addons/{key}", "/internal/v1/catalog/addons/ai_addon", body: #"{"name":"AI","expected_version":7}"#)
+        try await sample("POST", "/internal/v1/catalog/modules/{key}/retire", "/internal/v1/catalog/modules/venue/retire", body: #"{"expected_version":2}"#)
         try await sample("DELETE", "/internal/v1/companies/{company}/addons/{addon}", "/internal/v1/companies/\(company)/addons/ai_addon", body: "{}")
         try await sample("POST", "/internal/v1/companies/{company}/subscription/cancel", "/internal/v1/companies/\(company)/subscription/cancel", body: "{}")
         try await sample("POST", "/internal/v1/catalog/addons", "/internal/v1/catalog/addons", body: #"{"key":"x_addon","name":"x","module":"nope"}"#)
-        #expect(samples.filter { ($0["status"] as? Int) == 200 }.count == 15)
+        #expect(samples.filter { ($0["status"] as? Int) == 200 }.count == 16)
 
         let served = try await TestHTTP.get(core.url + "/openapi.yaml")
         #expect(served.status == 200)
@@ -51,7 +53,7 @@ import Testing
         let documented = Set(check.output.split(separator: "\n").map(String.init).filter { $0.contains(" /internal/") })
         let routed = Set(core.daemon.managementRoutes.filter { $0.contains(" /internal/") }.map(Self.normalise))
         #expect(documented == routed, "documented only: \(documented.subtracting(routed)); routed only: \(routed.subtracting(documented))")
-        #expect(documented.count == 19)
+        #expect(documented.count == 21)
     }
 
     /// Hummingbird prints `:name` or `{name}` for parameters; the document uses `{name}`.

@@ -90,3 +90,14 @@ struct RetireInput: Decodable, Sendable, Reasoned {
         case expectedVersion = "expected_version"
     }
 }
+
+struct RenameInput: Decodable, Sendable, Reasoned {
+    var name: String
+    var expectedVersion: Int
+    var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, reason
+        case expectedVersion = "expected_version"
+    }
+}

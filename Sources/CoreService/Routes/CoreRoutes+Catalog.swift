@@ -35,6 +35,16 @@ extension CoreRoutes {
                 return PackageUpdateReply(package: package, affectedCompanies: reply.affectedCompanies ?? 0)
             }
         }
+        for kind in [CatalogKind.module, .addon] {
+            writes.put("catalog/\(kind.rawValue)/{key}") { request, context in
+                try await idempotent(request, context, as: RenameInput.self, kind: "\(kind)_rename") { input, change in
+                    guard (1...200).contains(input.name.count) else { throw PlatformError(.validationFailed, "name must be 1 to 200 characters") }
+                    let version = try await store.rename(kind: kind, key: Self.key(context, "key"), name: input.name,
+                                                         expectedVersion: input.expectedVersion, change: change)
+                    return ["version": version]
+                }
+            }
+        }
         for kind in CatalogKind.allCases {
             writes.post("catalog/\(kind.rawValue)/{key}/retire") { request, context in
                 try await idempotent(request, context, as: RetireInput.self, kind: "\(kind)_retire") { input, change in

@@ -8,7 +8,7 @@ extension CoreRoutes {
     /// changes, and the entitlement version bumps they caused.
     func recordChange(kind: String, output: some Sendable, change: ChangeContext, logger: Logger) {
         let isCatalog = kind.hasPrefix("module_") || kind.hasPrefix("package_") || kind.hasPrefix("addon_create")
-            || kind.hasSuffix("_retire")
+            || kind.hasSuffix("_retire") || kind.hasSuffix("_rename")
         if isCatalog {
             metrics.counter("kisum_core_catalog_mutations_total", help: "Catalog mutations applied, by kind.",
                             labels: [("kind", kind)]).increment()

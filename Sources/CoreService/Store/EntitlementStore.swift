@@ -81,6 +81,9 @@ public protocol EntitlementStore: Sendable {
     /// Replaces a package's name and modules if `expectedVersion` matches; bumps every company
     /// subscribed to it when its modules change.
     func updatePackage(key: String, name: String, modules: [String], expectedVersion: Int, change: ChangeContext) async throws -> (CatalogPackage, VersionReply)
+    /// Renames a module or add-on if `expectedVersion` matches (their keys and an add-on's
+    /// module never change: sell a new one instead). Entitlements are unaffected.
+    func rename(kind: CatalogKind, key: String, name: String, expectedVersion: Int, change: ChangeContext) async throws -> Int
     /// Stops new sales of a module, package or add-on; existing subscriptions keep what they have.
     func retire(kind: CatalogKind, key: String, expectedVersion: Int, change: ChangeContext) async throws
 

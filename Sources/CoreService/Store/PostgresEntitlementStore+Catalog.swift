@@ -93,6 +93,28 @@ extension PostgresEntitlementStore {
         }
     }
 
+    public func rename(kind: CatalogKind, key: String, name: String, expectedVersion: Int, change: ChangeContext) async throws -> Int {
+        try await database.withTransaction("catalog_write", logger: logger) { connection in
+            let table = kind.rawValue  // from a closed enum, never from input
+            var binds = Self.binds(key)
+            binds.append(name)
+            binds.append(expectedVersion)
+            let updated = try await connection.query(PostgresQuery(
+                unsafeSQL: "UPDATE \(table) SET name = $2, version = version + 1, updated_at = now() WHERE key = $1 AND version = $3 RETURNING version",
+                binds: binds), logger: logger).collect()
+            guard let row = updated.first else {
+                let current = try await connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT version FROM \(table) WHERE key = $1", binds: Self.binds(key)), logger: logger).collect()
+                guard let found = current.first else { throw PlatformError(.notFound, "no \(kind) \(key)") }
+                throw CoreError.versionMismatch(String(describing: kind), key, current: try found.decode(Int.self))
+            }
+            try await Self.audit("catalog.\(kind).rename", targetType: String(describing: kind), targetID: key, before: nil,
+                                 after: Self.json(["name": name]), context: change, on: connection, logger: logger)
+            try await Self.bumpCatalogVersion(on: connection, logger: logger)
+            return try row.decode(Int.self)
+        }
+    }
+
     public func retire(kind: CatalogKind, key: String, expectedVersion: Int, change: ChangeContext) async throws {
         try await database.withTransaction("catalog_write", logger: logger) { connection in
             let table = kind.rawValue  // from a closed enum, never from input
