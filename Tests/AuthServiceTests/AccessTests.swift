@@ -48,7 +48,7 @@ import Testing
 
     /// Core with Basic (core_app) and a Finance add-on; Acme on both; Ada an Acme member with
     /// grants for core_app, finance and market and a role with permissions in each.
-    func world() async throws -> World {
+    func world(redis: String = TestEnvironment.redisURL) async throws -> World {
         let coreKey = ServiceKey(), adminKey = ServiceKey(), authKey = ServiceKey()
         let coreDatabase = try await TestDatabase.create(migrations: CoreDaemon.migrations!)
         let authPort = TestEnvironment.freePort()
@@ -59,7 +59,7 @@ import Testing
         ]), sink: MemoryLogSink())
         let auth = try await AuthHarness.start([
             "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(authPort)", "CORE_INTERNAL_URL": core.managementURL,
-            "INTERNAL_SIGNING_KEY": authKey.privateBase64, "REDIS_URL": TestEnvironment.redisURL, "ACCESS_TOKEN_TTL": "15m",
+            "INTERNAL_SIGNING_KEY": authKey.privateBase64, "REDIS_URL": redis, "ACCESS_TOKEN_TTL": "15m",
         ], core: coreKey)
         let admin = ServiceHTTPClient(callee: "core", baseURL: core.managementURL,
                                       credentials: await ServiceCredentialSigner(service: "admin", key: adminKey))
@@ -121,6 +121,19 @@ import Testing
         #expect(ContinuousClock.now - canceled < .seconds(1.5))
         let all = try await TestHTTP.get(world.auth.daemon.publicURL! + "/auth/me/access", headers: [("authorization", "Bearer \(world.access)")])
         #expect((try all.json()["companies"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test func redisDownChangesSpeedNotAnswers() async throws {
+        let world = try await world(redis: "redis://127.0.0.1:\(TestEnvironment.freePort())")
+        defer { Task { await world.stop() } }
+        #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
+        try await world.coreWrite(.post, "/internal/v1/companies/\(world.company)/subscription/cancel", ["reason": "test"])
+        #expect(try await eventually(within: .seconds(2)) { try modules(try await world.me("acme")) == ["finance"] })
+        let metrics = try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body
+        #expect((metricValue(metrics, #"kisum_auth_access_cache_total{outcome="error"}"#) ?? 0) >= 1)
+        #expect(metricValue(metrics, #"kisum_auth_access_cache_total{outcome="hit"}"#) == nil)
+        let ready = try await TestHTTP.get(world.auth.daemon.managementURL + "/ready")
+        #expect(ready.status == 200)  // Redis is optional for Auth: slower, still serving
     }
 
     @Test func aCorruptedCacheEntryIsDiscardedAndCoreDownFailsClosed() async throws {

@@ -3,6 +3,7 @@ import Foundation
 import PlatformDaemon
 import PlatformPostgres
 import PlatformTesting
+import ServiceAuth
 import Testing
 
 @Suite struct SigningKeyTests {
@@ -79,5 +80,26 @@ import Testing
         await #expect(throws: (any Error).self) { _ = try await auth.verifyWithJWKS(token) }
         // Only Admin manages keys.
         #expect(try await auth.call("POST", "/internal/v1/keys/rotate", as: "core", body: "{}").status == 403)
+    }
+}
+
+@Suite struct RotateKeyCommandTests {
+    @Test func kisumOpsRotatesThroughTheInternalRoute() async throws {
+        let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "30s", "JWKS_CACHE_TTL": "1s"])
+        defer { Task { try? await auth.stop() } }
+        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let keyFile = TestEnvironment.scratch.appendingPathComponent(TestEnvironment.uniqueName("adminkey"))
+        try auth.admin.privateBase64.write(to: keyFile, atomically: true, encoding: .utf8)
+        let ops = TestEnvironment.binary("kisum-ops").path
+        let rotated = try await ChildProcess.run(ops, ["auth", "rotate-key", "--url", auth.daemon.managementURL, "--key-file", keyFile.path])
+        #expect(rotated.status == 0, "\(rotated.output)")
+        #expect(rotated.output.contains("\"kid\""))
+        let listed = try await ChildProcess.run(ops, ["auth", "keys", "--url", auth.daemon.managementURL, "--key-file", keyFile.path])
+        #expect(listed.output.contains("\"pending\""))
+        #expect(listed.output.contains("\"active\""))
+        let wrongKey = TestEnvironment.scratch.appendingPathComponent(TestEnvironment.uniqueName("otherkey"))
+        try ServiceKey().privateBase64.write(to: wrongKey, atomically: true, encoding: .utf8)
+        let refused = try await ChildProcess.run(ops, ["auth", "keys", "--url", auth.daemon.managementURL, "--key-file", wrongKey.path])
+        #expect(refused.status != 0)
     }
 }
