@@ -109,6 +109,9 @@ public struct AuthDaemon: DaemonApplication {
                       refreshTTL: context.configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000),
                       metrics: context.metrics, dummyHash: dummyHash, limits: loginLimits).add(to: router)
         AccessRoutes(authenticator: authenticator, repository: accessRepository, access: accessService).add(to: router)
+        PasswordRoutes(database: context.database!, sessions: sessions, passwords: passwords, authenticator: authenticator,
+                       sender: OutboxPasswordResetSender(database: context.database!, logger: context.logger),
+                       limits: loginLimits).add(to: router)
     }
 
     var accessRepository: AccessRepository { AccessRepository(database: context.database!, logger: context.logger) }

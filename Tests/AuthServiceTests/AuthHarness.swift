@@ -15,6 +15,7 @@ struct AuthHarness {
     let admin: ServiceKey
     let core: ServiceKey
     let finance: ServiceKey
+    let logs: MemoryLogSink
 
     static let issuer = "https://auth.test.kisum"
 
@@ -34,8 +35,9 @@ struct AuthHarness {
             "CORE_INTERNAL_URL": "http://127.0.0.1:\(TestEnvironment.freePort())",
         ])
         environment.merge(extra) { _, new in new }
-        let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: MemoryLogSink())
-        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core, finance: finance)
+        let logs = MemoryLogSink()
+        let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: logs)
+        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core, finance: finance, logs: logs)
     }
 
     /// Calls an internal route as `caller`.
