@@ -90,7 +90,7 @@ import Testing
         for module in ["core_app", "finance", "market"] {
             try await world0.sql("INSERT INTO membership_module_grants VALUES ($1, $2)", [membership.uuidString, module])
         }
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let login = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/login", headers: [("content-type", "application/json")],
                                             body: #"{"email":"ada@acme.test","password":"pw-pw-pw"}"#)
         let access = try #require(try login.json()["access_token"] as? String)

@@ -8,7 +8,7 @@ import Testing
     @Test func adminCreatesUsersCompaniesAndMembershipsThatThenSignIn() async throws {
         let auth = try await AuthHarness.start()
         defer { Task { try? await auth.stop() } }
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let user = try await auth.call("POST", "/internal/v1/users", body: #"{"email":"new@x.test","password":"long-enough-pw"}"#)
         #expect(user.status == 200)
         let userID = try #require(try user.json()["id"] as? String)

@@ -25,7 +25,7 @@ import Testing
 
     func setUp() async throws -> AuthHarness {
         let auth = try await AuthHarness.start()
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let created = try await auth.call("POST", "/internal/v1/users", body: #"{"email":"pat@example.com","password":"first-password"}"#)
         #expect(created.status == 200)
         return auth

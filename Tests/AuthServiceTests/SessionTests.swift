@@ -35,7 +35,7 @@ import Testing
     }
 
     func ready(_ auth: AuthHarness) async throws {
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
     }
 
     @Test func loginIssuesSmallTokensAndFailuresLookTheSame() async throws {

@@ -16,7 +16,7 @@ import Testing
     @Test func firstStartCreatesAnEncryptedKeyAndPublishesIt() async throws {
         let auth = try await AuthHarness.start()
         defer { Task { try? await auth.stop() } }
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let jwks = try await TestHTTP.get(auth.daemon.publicURL! + "/.well-known/jwks.json")
         #expect(jwks.header("cache-control") == "public, max-age=1")
         let key = try #require((try jwks.json()["keys"] as? [[String: Any]])?.first)
@@ -40,7 +40,7 @@ import Testing
         // A publish delay long enough for the checks below on a loaded machine.
         let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "4s"])
         defer { Task { try? await auth.stop() } }
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let (oldToken, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(30))
 
         let rotate = try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}")
@@ -69,7 +69,7 @@ import Testing
     @Test func emergencyRotationRetiresTheOldKeyAtOnce() async throws {
         let auth = try await AuthHarness.start()
         defer { Task { try? await auth.stop() } }
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let (token, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(60))
         let rotate = try await auth.call("POST", "/internal/v1/keys/rotate", body: #"{"emergency":true}"#)
         #expect(rotate.status == 200)
@@ -87,7 +87,7 @@ import Testing
     @Test func kisumOpsRotatesThroughTheInternalRoute() async throws {
         let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "30s", "JWKS_CACHE_TTL": "1s"])
         defer { Task { try? await auth.stop() } }
-        #expect(try await eventually { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let keyFile = TestEnvironment.scratch.appendingPathComponent(TestEnvironment.uniqueName("adminkey"))
         try auth.admin.privateBase64.write(to: keyFile, atomically: true, encoding: .utf8)
         let ops = TestEnvironment.binary("kisum-ops").path
