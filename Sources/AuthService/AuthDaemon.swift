@@ -131,6 +131,7 @@ public struct AuthDaemon: DaemonApplication {
         EntitlementSignalRoutes(database: context.database!).add(to: router, context: context)
         AccessContextRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
         AdminSessionRoutes(sessions: sessions).add(to: router, context: context)
+        ExplainAccessRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
         IdentityAdminRoutes(database: context.database!, passwords: passwords, logger: context.logger).add(to: router, context: context)
     }
 

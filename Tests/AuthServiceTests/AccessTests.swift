@@ -199,6 +199,25 @@ import Testing
         #expect(try await world.me("acme").status == 401)
     }
 
+    @Test func explainNamesTheFirstFailingCheck() async throws {
+        let world = try await world()
+        defer { Task { await world.stop() } }
+        func explain(_ module: String, _ permission: String? = nil) async throws -> [String: Any] {
+            let permissionField = permission.map { #","permission":"\#($0)""# } ?? ""
+            let reply = try await world.auth.call("POST", "/internal/v1/access/explain",
+                                                  body: #"{"user_id":"\#(world.user)","company":"acme","module":"\#(module)"\#(permissionField)}"#)
+            #expect(reply.status == 200, "\(reply.body)")
+            return try reply.json()
+        }
+        let fine = try await explain("finance", "finance.invoices.read")
+        #expect(fine["first_failure"] == nil)
+        #expect((fine["checks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.first == "user_active")
+        #expect(try await explain("market")["first_failure"] as? String == "company_entitled")
+        #expect(try await explain("finance", "finance.payroll.run")["first_failure"] as? String == "permission_present")
+        try await world.sql("UPDATE companies SET status = 'suspended' WHERE id = $1", [world.company.uuidString])
+        #expect(try await explain("finance")["first_failure"] as? String == "company_approved")
+    }
+
     @Test func inactiveCompaniesNonMembersAndDelegations() async throws {
         let world = try await world()
         defer { Task { await world.stop() } }

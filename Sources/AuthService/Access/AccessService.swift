@@ -35,7 +35,7 @@ struct AccessService: Sendable {
         return snapshot
     }
 
-    private func fetchEntitlements(_ company: UUID) async throws -> CompanyEntitlementsView {
+    func fetchEntitlements(_ company: UUID) async throws -> CompanyEntitlementsView {
         let start = ContinuousClock.now
         defer {
             metrics.latency("kisum_auth_core_entitlement_lookup_duration_seconds", help: "Core entitlement lookup latency.")
