@@ -106,7 +106,7 @@ let package = Package(
             dependencies: ["PlatformDaemon", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
                            .product(name: "CryptoExtras", package: "swift-crypto"), .jwtKit, .serviceLifecycle, .nioCore,
                            .nioPosix, .nioConcurrency, .nioFoundation, .prometheus, "ServiceAuth", "PlatformRedis"],
-            resources: [.copy("Migrations")],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
         // Executables.

@@ -132,6 +132,7 @@ public struct AuthDaemon: DaemonApplication {
         AccessContextRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
         AdminSessionRoutes(sessions: sessions).add(to: router, context: context)
         ExplainAccessRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
+        router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/auth.openapi", withExtension: "yaml"))
         IdentityAdminRoutes(database: context.database!, passwords: passwords, logger: context.logger).add(to: router, context: context)
     }
 

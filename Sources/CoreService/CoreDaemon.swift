@@ -43,13 +43,7 @@ public struct CoreDaemon: DaemonApplication {
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         CoreRoutes(store: store, metrics: context.metrics).add(to: router, context: context)
-        router.get("/openapi.yaml") { _, _ in
-            guard let url = Bundle.module.url(forResource: "OpenAPI/core.openapi", withExtension: "yaml"),
-                  let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw PlatformError(.notFound, "the API document is not installed")
-            }
-            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
+        router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/core.openapi", withExtension: "yaml"))
     }
 
     public var readinessChecks: [ReadinessCheck] {

@@ -46,7 +46,7 @@ public enum Daemon {
             let ports = try await withDeadline(.seconds(10)) { await built.ports.wait() }
             return RunningDaemon(name: App.descriptor.name, publicPort: ports.public, managementPort: ports.management,
                                  group: group, task: task, metrics: built.context.metrics,
-                                 managementRoutes: built.managementRoutes)
+                                 managementRoutes: built.managementRoutes, publicRoutes: built.publicRoutes)
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await task.value
@@ -96,11 +96,13 @@ public enum Daemon {
         let maxBody = configuration.integer("HTTP_MAX_BODY_BYTES") ?? 1 << 20
         let ports = PortReporter(expectPublic: descriptor.publicPort != nil)
         var listeners: [any Service] = []
+        var publicRoutes: [String] = []
         if descriptor.publicPort != nil, let address = configuration.listenAddress("KISUM_PUBLIC_LISTEN") {
             let router = Router(context: PlatformRequestContext.self)
             router.middlewares.add(RequestLifecycleMiddleware(listener: "public", metrics: metrics, maxBodyBytes: maxBody))
             router.addLivenessRoute(service: descriptor.name)
             app.addPublicRoutes(to: router)
+            publicRoutes = router.routes.map { "\($0.method) \($0.path)" }
             listeners.append(Self.listener(router, address: address, logger: logger) { ports.report(public: $0) })
         }
         let management = Router(context: PlatformRequestContext.self)
@@ -118,7 +120,7 @@ public enum Daemon {
         services += listeners  // last: on shutdown, listeners stop first, then jobs and pools
         return BuiltDaemon(context: context, services: services, ports: ports,
                            grace: configuration.duration("SHUTDOWN_GRACE") ?? .seconds(10),
-                           managementRoutes: management.routes.map { "\($0.method) \($0.path)" })
+                           managementRoutes: management.routes.map { "\($0.method) \($0.path)" }, publicRoutes: publicRoutes)
     }
 
     static func listener(_ router: Router<PlatformRequestContext>, address: ListenAddress, logger: Logger,
@@ -138,6 +140,7 @@ struct BuiltDaemon: Sendable {
     let ports: PortReporter
     let grace: Duration
     let managementRoutes: [String]
+    let publicRoutes: [String]
 
     var logger: Logger { context.logger }
 

@@ -10,12 +10,15 @@ public final class RunningDaemon: Sendable {
     public let metrics: PlatformMetrics
     /// "METHOD /path" of every route on the management listener (to check API documents).
     public let managementRoutes: [String]
+    /// "METHOD /path" of every route on the public listener.
+    public let publicRoutes: [String]
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     init(name: String, publicPort: Int?, managementPort: Int, group: ServiceGroup, task: Task<Void, any Error>,
-         metrics: PlatformMetrics, managementRoutes: [String]) {
+         metrics: PlatformMetrics, managementRoutes: [String], publicRoutes: [String]) {
         self.managementRoutes = managementRoutes
+        self.publicRoutes = publicRoutes
         self.name = name
         self.publicPort = publicPort
         self.managementPort = managementPort
