@@ -5,6 +5,7 @@ import Logging
 import PlatformDaemon
 import PlatformKit
 import PlatformPostgres
+import Prometheus
 import ServiceLifecycle
 
 /// Auth: identity, sessions, memberships, roles, permissions, delegation and access
@@ -99,7 +100,7 @@ public struct AuthDaemon: DaemonApplication {
 
     var keyRoutes: KeyRoutes {
         KeyRoutes(store: keys, ring: ring, jwksCache: context.configuration.duration("JWKS_CACHE_TTL") ?? .seconds(300),
-                  publishDelay: context.configuration.duration("KEY_PUBLISH_DELAY") ?? .seconds(600))
+                  publishDelay: context.configuration.duration("KEY_PUBLISH_DELAY") ?? .seconds(600), audit: sessions)
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
@@ -133,7 +134,8 @@ public struct AuthDaemon: DaemonApplication {
         AdminSessionRoutes(sessions: sessions).add(to: router, context: context)
         ExplainAccessRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
         router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/auth.openapi", withExtension: "yaml"))
-        IdentityAdminRoutes(database: context.database!, passwords: passwords, logger: context.logger).add(to: router, context: context)
+        IdentityAdminRoutes(database: context.database!, passwords: passwords, audit: sessions, logger: context.logger)
+            .add(to: router, context: context)
     }
 
     public var readinessChecks: [ReadinessCheck] {
@@ -149,10 +151,17 @@ public struct AuthDaemon: DaemonApplication {
 
     public var backgroundServices: [any Service] {
         [PeriodicJob(name: "signing_keys", interval: context.configuration.duration("KEY_LIFECYCLE_INTERVAL") ?? .seconds(10),
-                     metrics: context.metrics, logger: context.logger) { [keys, ring, retireDelay] in
+                     metrics: context.metrics, logger: context.logger) { [keys, ring, retireDelay, metrics = context.metrics] in
             try await keys.ensureActiveKey()
             try await keys.advance(retireDelay: retireDelay)
-            try await ring.load(try await keys.liveKeys())
+            let live = try await keys.liveKeys()
+            try await ring.load(live)
+            if let active = live.last(where: { $0.state == .active }) {
+                metrics.gauge("kisum_auth_signing_key_age_seconds", help: "Seconds since the active signing key started signing.")
+                    .set(Date().timeIntervalSince(active.activateAt))
+            }
+            metrics.gauge("kisum_auth_signing_keys_published", help: "Signing keys in the JWKS.")
+                .set(Double(live.filter { $0.state != .retired }.count))
         },
         PeriodicJob(name: "rate_limit_sweep", interval: .seconds(60), metrics: context.metrics, logger: context.logger) { [rateLimiter] in
             try await rateLimiter.sweep(olderThan: .seconds(3600))

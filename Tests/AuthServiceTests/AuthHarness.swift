@@ -29,7 +29,7 @@ struct AuthHarness {
             "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
             "INTERNAL_SIGNING_KEY": ServiceKey().privateBase64,
             "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64),finance=\(finance.publicBase64)",
-            "ACCESS_TOKEN_TTL": "2s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
+            "ACCESS_TOKEN_TTL": "60s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
             "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(), "LOGIN_RATE_LIMIT_PER_IP": "10000",
             "CORE_INTERNAL_URL": "http://127.0.0.1:\(TestEnvironment.freePort())",

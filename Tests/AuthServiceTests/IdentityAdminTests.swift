@@ -1,6 +1,7 @@
 import AuthService
 import Foundation
 import PlatformDaemon
+import PlatformPostgres
 import PlatformTesting
 import Testing
 
@@ -41,5 +42,9 @@ import Testing
         #expect(suspend.status == 200)
         let after = try await TestHTTP.get(auth.daemon.publicURL! + "/auth/me", headers: [("authorization", "Bearer \(access)")])
         #expect((try after.json()["memberships"] as? [[String: Any]])?.first?["company_status"] as? String == "suspended")
+        let audited = try await LibPQConnection.run { [database = auth.database] in
+            try LibPQConnection(settings: database.admin).execute("SELECT action FROM audit_events WHERE actor = 'admin' ORDER BY id")
+        }.compactMap { $0[0] }
+        #expect(audited == ["user_create", "company_create", "membership_create", "company_status:suspended"])
     }
 }

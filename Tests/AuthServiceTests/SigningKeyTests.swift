@@ -38,7 +38,7 @@ import Testing
 
     @Test func rotationPublishesFirstSignsLaterAndRetiresAfterTokensExpire() async throws {
         // A publish delay long enough for the checks below on a loaded machine.
-        let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "4s"])
+        let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "4s", "ACCESS_TOKEN_TTL": "2s"])
         defer { Task { try? await auth.stop() } }
         #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let (oldToken, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(30))
@@ -50,6 +50,13 @@ import Testing
         #expect(try await jwksKids(auth) == [oldKid, newKid])
         #expect(try await auth.signWithActiveKey().kid == oldKid)
         #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 409)
+        #expect(try await eventually(within: .seconds(5)) {
+            metricValue(try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body, "kisum_auth_signing_keys_published") == 2
+        })
+        let audited = try await LibPQConnection.run { [database = auth.database] in
+            try LibPQConnection(settings: database.admin).execute("SELECT action, target FROM audit_events")
+        }
+        #expect(audited.contains { $0[0] == "key_rotation" && $0[1] == newKid })
 
         // After the publish delay the new key signs; the old one is still published.
         #expect(try await eventually(within: .seconds(10)) { try await auth.signWithActiveKey().kid == newKid })

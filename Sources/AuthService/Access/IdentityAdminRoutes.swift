@@ -12,6 +12,7 @@ import PostgresNIO
 struct IdentityAdminRoutes: Sendable {
     let database: PlatformDatabase
     let passwords: PasswordHasher
+    let audit: any SessionRepository
     let logger: Logger
 
     struct UserInput: Decodable, Sendable {
@@ -56,6 +57,7 @@ struct IdentityAdminRoutes: Sendable {
                 ON CONFLICT DO NOTHING RETURNING id
                 """, operation: "user_create", logger: context.logger)
             guard !rows.isEmpty else { throw PlatformError(Self.alreadyExists, "a user with this email exists") }
+            try await record("user_create", id.uuidString, context)
             return ["id": id.uuidString.lowercased()]
         }
         admin.post("companies") { request, context in
@@ -71,6 +73,7 @@ struct IdentityAdminRoutes: Sendable {
                 ON CONFLICT DO NOTHING RETURNING id
                 """, operation: "company_create", logger: context.logger)
             guard !rows.isEmpty else { throw PlatformError(Self.alreadyExists, "a company with this id or slug exists") }
+            try await record("company_create", id.uuidString, context)
             return ["id": id.uuidString.lowercased()]
         }
         admin.post("companies/{company}/status") { request, context in
@@ -85,6 +88,7 @@ struct IdentityAdminRoutes: Sendable {
                 return !rows.isEmpty
             }
             guard changed else { throw PlatformError(.notFound, "no company \(company)") }
+            try await record("company_status:\(input.status)", company.uuidString, context)
             context.logger.notice("company status changed", metadata: ["company_id": .string(company.uuidString), "status": .string(input.status)])
             return ["status": input.status]
         }
@@ -96,8 +100,14 @@ struct IdentityAdminRoutes: Sendable {
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
                 throw PlatformError(.validationFailed, "no such user or company")
             }
+            try await record("membership_create", id.uuidString, context)
             return ["id": id.uuidString.lowercased()]
         }
+    }
+
+    private func record(_ action: String, _ target: String, _ context: PlatformRequestContext) async throws {
+        try await audit.audit(actor: context.notes.serviceCaller ?? "admin", action: action, target: target, outcome: "ok",
+                              requestID: context.trace.requestID)
     }
 
     private func createMembership(id: UUID, _ input: MembershipInput, logger: Logger) async throws {

@@ -10,6 +10,7 @@ struct KeyRoutes: Sendable {
     let ring: KeyRing
     let jwksCache: Duration
     let publishDelay: Duration
+    let audit: any SessionRepository
 
     func addPublic(to router: Router<PlatformRequestContext>) {
         router.get("/.well-known/jwks.json") { _, _ in
@@ -32,6 +33,9 @@ struct KeyRoutes: Sendable {
             let input = try await request.decodeJSON(as: Input.self, context: context)
             let kid = try await store.rotate(emergency: input.emergency ?? false, publishDelay: publishDelay)
             try await ring.load(try await store.liveKeys())
+            try await audit.audit(actor: context.notes.serviceCaller ?? "admin",
+                                  action: input.emergency == true ? "key_rotation_emergency" : "key_rotation",
+                                  target: kid, outcome: "ok", requestID: context.trace.requestID)
             return ["kid": kid, "emergency": String(input.emergency ?? false)]
         }
     }

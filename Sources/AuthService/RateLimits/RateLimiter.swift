@@ -42,17 +42,18 @@ struct RateLimiter: Sendable {
     }
 
     private func hitDatabase(_ key: String, limit: Int, window: Duration) async throws -> Decision {
-        let seconds = max(1, window.wholeSeconds)
-        let now = Date().timeIntervalSince1970
-        let start = Date(timeIntervalSince1970: (now / Double(seconds)).rounded(.down) * Double(seconds))
+        // One atomic statement: a window starts at the key's first attempt (as with Redis'
+        // INCR + expiry) and restarts once it has passed.
+        let seconds = window.secondsValue
         let rows = try await database.query("""
-            INSERT INTO rate_limit_counters (key, window_start, count) VALUES (\(key), \(start), 1)
-            ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_counters.count + 1
-            RETURNING count
+            INSERT INTO rate_limit_counters AS c (key, window_start, count) VALUES (\(key), now(), 1)
+            ON CONFLICT (key) DO UPDATE SET
+                count = CASE WHEN c.window_start <= now() - make_interval(secs => \(seconds)) THEN 1 ELSE c.count + 1 END,
+                window_start = CASE WHEN c.window_start <= now() - make_interval(secs => \(seconds)) THEN now() ELSE c.window_start END
+            RETURNING count, extract(epoch FROM c.window_start + make_interval(secs => \(seconds)) - now())::float8
             """, operation: "rate_limit_hit", logger: logger)
-        let count = try rows[0].decode(Int.self)
-        let retry = Int((start.timeIntervalSince1970 + Double(seconds) - now).rounded(.up))
-        return Decision(allowed: count <= limit, retryAfterSeconds: max(1, retry))
+        let (count, remaining) = try rows[0].decode((Int, Double).self)
+        return Decision(allowed: count <= limit, retryAfterSeconds: max(1, Int(remaining.rounded(.up))))
     }
 
     /// Removes database counters of past windows.
