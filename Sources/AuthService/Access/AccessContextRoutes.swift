@@ -58,9 +58,7 @@ struct AccessContextRoutes: Sendable {
                 guard let user = try await repository.user(input.userID), user.active else {
                     return ContextReply(allowed: false, reason: "user_inactive", access: nil)
                 }
-                let org = input.company.lowercased()
-                let memberships = try await repository.memberships(userID: input.userID)
-                guard let membership = memberships.first(where: { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }) else {
+                guard let membership = try await repository.memberships(userID: input.userID).matching(org: input.company) else {
                     return ContextReply(allowed: false, reason: "not_a_member", access: nil)
                 }
                 guard membership.grantsAccess else { return ContextReply(allowed: false, reason: "access_inactive", access: nil) }

@@ -26,6 +26,14 @@ public struct MembershipSummary: Codable, Sendable, Equatable {
     public var grantsAccess: Bool { status == "active" && companyStatus == "approved" }
 }
 
+extension [MembershipSummary] {
+    /// The membership in the company named by `org` (an `x-org` value: company id or slug).
+    func matching(org: String) -> MembershipSummary? {
+        let org = org.trimmingCharacters(in: .whitespaces).lowercased()
+        return first { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }
+    }
+}
+
 /// Reads identity and grants from `auth_db`.
 public struct AccessRepository: Sendable {
     let database: PlatformDatabase

@@ -48,7 +48,7 @@ struct AccessRoutes: Sendable {
             }
             let memberships = try await repository.memberships(userID: identity.userID)
             if let org = request.headers[.xOrg]?.trimmingCharacters(in: .whitespaces).lowercased(), !org.isEmpty {
-                guard let membership = memberships.first(where: { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }) else {
+                guard let membership = memberships.matching(org: org) else {
                     throw PlatformError(Self.notAMember, "You are not a member of that company.")
                 }
                 guard membership.grantsAccess else {

@@ -56,9 +56,7 @@ struct ExplainAccessRoutes: Sendable {
         } else {
             add("session_live", nil, "not checked (no session_id given)")
         }
-        let org = input.company.lowercased()
-        guard let membership = try await repository.memberships(userID: input.userID)
-            .first(where: { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }) else {
+        guard let membership = try await repository.memberships(userID: input.userID).matching(org: input.company) else {
             add("membership_active", false, "not a member of \(input.company)")
             return done()
         }
