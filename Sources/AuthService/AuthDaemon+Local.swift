@@ -65,8 +65,7 @@ extension AuthDaemon: LocalDevelopmentHooks {
     /// The secret in `file`, generated (24 random bytes, base64url) the first time.
     static func secret(_ file: URL) throws -> String {
         if let existing = try? String(contentsOf: file, encoding: .utf8), !existing.isEmpty { return existing }
-        let value = SymmetricKey(size: SymmetricKeySize(bitCount: 192)).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let value = OpaqueToken.make(prefix: "", bits: 192)
         _ = FileManager.default.createFile(atPath: file.path, contents: Data(value.utf8), attributes: [.posixPermissions: 0o600])
         return value
     }

@@ -31,11 +31,6 @@ public struct SigningKeyMaterial: Sendable {
         let kid = SHA256.hash(data: modulus).prefix(12).map { String(format: "%02x", $0) }.joined()
         self.kid = kid
         self.privatePEM = privatePEM
-        self.publicJWK = PublicJWK(kid: kid, n: Self.base64URL(modulus), e: Self.base64URL(exponent))
-    }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        self.publicJWK = PublicJWK(kid: kid, n: OpaqueToken.base64URL(modulus), e: OpaqueToken.base64URL(exponent))
     }
 }

@@ -38,11 +38,10 @@ struct PasswordRoutes: Sendable {
             // Throttled like sign-in (same per-IP and per-email counters namespace).
             try await limits.check(ip: limits.clientIP(request, context), email: "reset:" + input.email.lowercased())
             if let user = try await sessions.user(email: input.email), user.active {
-                let token = "pr_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-                    .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                let token = OpaqueToken.make(prefix: "pr_")
                 _ = try await database.query("""
                     INSERT INTO password_reset_tokens (token_hash, user_id, expires_at)
-                    VALUES (\(Self.hash(token)), \(user.id), now() + interval '30 minutes')
+                    VALUES (\(OpaqueToken.digest(token)), \(user.id), now() + interval '30 minutes')
                     """, operation: "reset_token_create", logger: context.logger)
                 try await sender.send(token: token, to: user.email)
             }
@@ -56,7 +55,7 @@ struct PasswordRoutes: Sendable {
             let user: UUID? = try await database.withTransaction("reset_confirm", logger: context.logger) { connection in
                 let rows = try await connection.query("""
                     UPDATE password_reset_tokens SET used_at = now()
-                    WHERE token_hash = \(Self.hash(input.token)) AND used_at IS NULL AND expires_at > now()
+                    WHERE token_hash = \(OpaqueToken.digest(input.token)) AND used_at IS NULL AND expires_at > now()
                     RETURNING user_id
                     """, logger: context.logger).collect()
                 guard let row = rows.first else { return nil }
@@ -97,7 +96,6 @@ struct PasswordRoutes: Sendable {
         guard (10...1024).contains(password.count) else { throw PlatformError(.validationFailed, "passwords are 10 to 1024 characters") }
     }
 
-    static func hash(_ token: String) -> ByteBuffer { ByteBuffer(bytes: Array(SHA256.hash(data: Data(token.utf8)))) }
 }
 
 import NIOCore

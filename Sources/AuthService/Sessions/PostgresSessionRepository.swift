@@ -28,7 +28,7 @@ public struct PostgresSessionRepository: SessionRepository {
 
     public func createSession(userID: UUID, ttl: Duration, userAgent: String?, ip: String?) async throws -> (sessionID: UUID, refreshToken: String) {
         let sessionID = UUID()
-        let token = Self.newRefreshToken()
+        let token = OpaqueToken.make(prefix: "rt_")
         let expires = Date().addingTimeInterval(ttl.secondsValue)
         try await database.withTransaction("session_create", logger: logger) { connection in
             try await connection.query("""
@@ -36,7 +36,7 @@ public struct PostgresSessionRepository: SessionRepository {
                 VALUES (\(sessionID), \(userID), \(expires), \(userAgent.map { String($0.prefix(300)) }), \(ip))
                 """, logger: logger)
             try await connection.query("""
-                INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(Self.hash(token)), \(sessionID), \(expires))
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(OpaqueToken.digest(token)), \(sessionID), \(expires))
                 """, logger: logger)
         }
         return (sessionID, token)
@@ -47,7 +47,7 @@ public struct PostgresSessionRepository: SessionRepository {
             let rows = try await connection.query("""
                 SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, s.expires_at
                 FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-                WHERE t.token_hash = \(Self.hash(token)) FOR UPDATE OF t, s
+                WHERE t.token_hash = \(OpaqueToken.digest(token)) FOR UPDATE OF t, s
                 """, logger: logger).collect()
             guard let row = rows.first else { return .invalid }
             let (sessionID, usedAt, tokenExpires, userID, revokedAt, sessionExpires) =
@@ -62,13 +62,13 @@ public struct PostgresSessionRepository: SessionRepository {
                 return .reused(sessionID: sessionID)
             }
             guard revokedAt == nil, tokenExpires > now, sessionExpires > now else { return .invalid }
-            let next = Self.newRefreshToken()
+            let next = OpaqueToken.make(prefix: "rt_")
             let nextExpires = min(sessionExpires, now.addingTimeInterval(ttl.secondsValue))
             try await connection.query("""
-                INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(Self.hash(next)), \(sessionID), \(nextExpires))
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(OpaqueToken.digest(next)), \(sessionID), \(nextExpires))
                 """, logger: logger)
             try await connection.query("""
-                UPDATE refresh_tokens SET used_at = now(), successor = \(Self.hash(next)) WHERE token_hash = \(Self.hash(token))
+                UPDATE refresh_tokens SET used_at = now(), successor = \(OpaqueToken.digest(next)) WHERE token_hash = \(OpaqueToken.digest(token))
                 """, logger: logger)
             try await connection.query("UPDATE sessions SET last_seen_at = now() WHERE id = \(sessionID)", logger: logger)
             return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
@@ -111,16 +111,5 @@ public struct PostgresSessionRepository: SessionRepository {
         _ = try await database.query("""
             INSERT INTO audit_events (actor, action, target, outcome, request_id) VALUES (\(actor), \(action), \(target), \(outcome), \(requestID))
             """, operation: "audit", logger: logger)
-    }
-
-    /// 256 random bits, base64url, prefixed so leaked tokens are recognisable.
-    static func newRefreshToken() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return "rt_" + bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func hash(_ token: String) -> ByteBuffer {
-        ByteBuffer(bytes: Array(SHA256.hash(data: Data(token.utf8))))
     }
 }
