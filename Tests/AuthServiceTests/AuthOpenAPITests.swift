@@ -53,25 +53,13 @@ import Testing
         #expect(samples.filter { ($0["status"] as? Int) == 200 }.count >= 14)
 
         let served = try await TestHTTP.get(auth.daemon.managementURL + "/openapi.yaml")
-        let folder = TestEnvironment.scratch.appendingPathComponent(TestEnvironment.uniqueName("authapi"))
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let doc = folder.appendingPathComponent("auth.yaml"), samplesFile = folder.appendingPathComponent("samples.json")
-        try served.body.write(to: doc, atomically: true, encoding: .utf8)
-        try JSONSerialization.data(withJSONObject: samples).write(to: samplesFile)
-        let script = TestEnvironment.root.appendingPathComponent("Tests/Support/openapi_check.py").path
-        let check = try await ChildProcess.run(TestEnvironment.python, [script, doc.path, samplesFile.path])
+        let check = try await APIDocumentCheck.run(document: served.body, samples: samples)
         #expect(check.status == 0, "\(check.output)")
 
         let infrastructure: Set<String> = ["/health", "/ready", "/metrics", "/openapi.yaml"]
-        let documented = Set(check.output.split(separator: "\n").map(String.init).filter { $0.contains(" /") })
-        let routed = Set((auth.daemon.publicRoutes + auth.daemon.managementRoutes).map(Self.normalise)
-            .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) })
+        let documented = check.documented
+        let routed = APIDocumentCheck.normalise(auth.daemon.publicRoutes + auth.daemon.managementRoutes)
+            .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) }
         #expect(documented == routed, "documented only: \(documented.subtracting(routed)); routed only: \(routed.subtracting(documented))")
-    }
-
-    static func normalise(_ route: String) -> String {
-        route.split(separator: "/", omittingEmptySubsequences: false).map { part in
-            part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
-        }.joined(separator: "/")
     }
 }

@@ -41,25 +41,12 @@ import Testing
 
         let served = try await TestHTTP.get(core.url + "/openapi.yaml")
         #expect(served.status == 200)
-        let folder = TestEnvironment.scratch.appendingPathComponent(TestEnvironment.uniqueName("openapi"))
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let doc = folder.appendingPathComponent("core.yaml"), samplesFile = folder.appendingPathComponent("samples.json")
-        try served.body.write(to: doc, atomically: true, encoding: .utf8)
-        try JSONSerialization.data(withJSONObject: samples).write(to: samplesFile)
-        let script = TestEnvironment.root.appendingPathComponent("Tests/Support/openapi_check.py").path
-        let check = try await ChildProcess.run(TestEnvironment.python, [script, doc.path, samplesFile.path])
+        let check = try await APIDocumentCheck.run(document: served.body, samples: samples)
         #expect(check.status == 0, "\(check.output)")
 
-        let documented = Set(check.output.split(separator: "\n").map(String.init).filter { $0.contains(" /internal/") })
-        let routed = Set(core.daemon.managementRoutes.filter { $0.contains(" /internal/") }.map(Self.normalise))
+        let documented = check.documented.filter { $0.contains(" /internal/") }
+        let routed = APIDocumentCheck.normalise(core.daemon.managementRoutes.filter { $0.contains(" /internal/") })
         #expect(documented == routed, "documented only: \(documented.subtracting(routed)); routed only: \(routed.subtracting(documented))")
         #expect(documented.count == 21)
-    }
-
-    /// Hummingbird prints `:name` or `{name}` for parameters; the document uses `{name}`.
-    static func normalise(_ route: String) -> String {
-        route.split(separator: "/", omittingEmptySubsequences: false).map { part in
-            part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
-        }.joined(separator: "/")
     }
 }
