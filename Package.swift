@@ -105,7 +105,7 @@ let package = Package(
             name: "AuthService",
             dependencies: ["PlatformDaemon", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
                            .product(name: "CryptoExtras", package: "swift-crypto"), .jwtKit, .serviceLifecycle, .nioCore,
-                           .nioPosix, .nioConcurrency, .nioFoundation, .prometheus, "ServiceAuth", "PlatformRedis"],
+                           .nioPosix, .nioConcurrency, .nioFoundation, .nioHTTP1, .asyncHTTPClient, .prometheus, "ServiceAuth", "PlatformRedis"],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
-                           "ServiceAuth", "PlatformTesting", .jwtKit, .httpTypes, .logging],
+                           "ServiceAuth", "PlatformTesting", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation],
             swiftSettings: strict),
     ]
 )

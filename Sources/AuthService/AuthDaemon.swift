@@ -40,6 +40,18 @@ public struct AuthDaemon: DaemonApplication {
             ConfigKey("LOGIN_RATE_LIMIT_PER_IP", .integer(1...100_000), .defaulted("20"), summary: "Sign-in attempts per client IP per window"),
             ConfigKey("LOGIN_RATE_LIMIT_PER_EMAIL", .integer(1...10_000), .defaulted("5"), summary: "Sign-in attempts per email per window"),
             ConfigKey("LOGIN_RATE_WINDOW", .duration, .defaulted("1m"), summary: "Sign-in rate-limit window"),
+            ConfigKey("REFRESH_GRACE_WINDOW", .duration, .defaulted("0s"),
+                      summary: "A used refresh token still returns its unused successor this long (a lost response's retry); 0 = off"),
+            ConfigKey("REFRESH_RATE_LIMIT_PER_IP", .integer(1...100_000), .defaulted("60"), summary: "Refresh attempts per client IP per window"),
+            ConfigKey("REFRESH_RATE_WINDOW", .duration, .defaulted("1m"), summary: "Refresh rate-limit window"),
+            ConfigKey("PASSWORD_RESET_SENDER", .choice(["outbox", "webhook"]), .defaulted("outbox"),
+                      summary: "How reset links reach users: `outbox` (a table, local/dev only) or `webhook` (the mail relay)"),
+            ConfigKey("PASSWORD_RESET_WEBHOOK_URL", .url(schemes: ["http", "https"]), .optional,
+                      summary: "The mail relay's webhook (with PASSWORD_RESET_SENDER=webhook)"),
+            ConfigKey("PASSWORD_RESET_WEBHOOK_SECRET", .string, .optional, secret: true,
+                      summary: "HMAC key signing webhook bodies (x-kisum-signature)"),
+            ConfigKey("PASSWORD_RESET_LINK_BASE", .string, .defaulted("http://127.0.0.1:3000/reset-password?token="),
+                      summary: "The reset link sent to users, the token appended"),
             ConfigKey("TRUST_FORWARDED_FOR", .boolean, .defaulted("false"),
                       summary: "Take the client IP from X-Forwarded-For (only behind the platform's ingress)"),
         ])
@@ -56,6 +68,7 @@ public struct AuthDaemon: DaemonApplication {
     let sessions: PostgresSessionRepository
     let dummyHash: String
     let cacheKey: SymmetricKey
+    let resetSender: any PasswordResetSender
 
     public init(context: DaemonContext) async throws {
         self.context = context
@@ -77,25 +90,36 @@ public struct AuthDaemon: DaemonApplication {
             throw ConfigError(service: "auth", problems: [.init(variable: "AUTH_CACHE_INTEGRITY_KEY", reason: "must be base64 of 32 bytes")])
         }
         cacheKey = SymmetricKey(data: integrity)
-        sessions = PostgresSessionRepository(database: context.database!, logger: context.logger)
+        guard (configuration.duration("REFRESH_GRACE_WINDOW") ?? .zero) <= .seconds(60) else {
+            throw ConfigError(service: "auth", problems: [.init(variable: "REFRESH_GRACE_WINDOW", reason: "must be at most 60s")])
+        }
+        sessions = PostgresSessionRepository(database: context.database!, logger: context.logger,
+                                             refreshGrace: configuration.duration("REFRESH_GRACE_WINDOW") ?? .zero, sealer: encryption)
         dummyHash = try await passwords.hash(UUID().uuidString)
+        resetSender = try Self.resetSender(context)
     }
 
     var rateLimiter: RateLimiter {
         RateLimiter(redis: context.redis, database: context.database!, metrics: context.metrics, logger: context.logger)
     }
 
-    var loginLimits: LoginLimits {
+    var rateLimits: AuthRateLimits {
         let configuration = context.configuration
-        return LoginLimits(limiter: rateLimiter, perIP: configuration.integer("LOGIN_RATE_LIMIT_PER_IP") ?? 20,
+        return AuthRateLimits(limiter: rateLimiter, perIP: configuration.integer("LOGIN_RATE_LIMIT_PER_IP") ?? 20,
                            perEmail: configuration.integer("LOGIN_RATE_LIMIT_PER_EMAIL") ?? 5,
                            window: configuration.duration("LOGIN_RATE_WINDOW") ?? .seconds(60),
+                           refreshPerIP: configuration.integer("REFRESH_RATE_LIMIT_PER_IP") ?? 60,
+                           refreshWindow: configuration.duration("REFRESH_RATE_WINDOW") ?? .seconds(60),
                            trustForwardedFor: configuration.boolean("TRUST_FORWARDED_FOR") ?? false)
     }
 
     var authenticator: AccessAuthenticator {
         AccessAuthenticator(ring: ring, sessions: sessions, issuer: context.configuration.string("JWT_ISSUER")!,
-                            audience: context.configuration.string("JWT_AUDIENCE")!)
+                            audience: context.configuration.string("JWT_AUDIENCE")!, denials: denials)
+    }
+
+    var denials: AccessDenials {
+        AccessDenials(audit: sessions, metrics: context.metrics, logger: context.logger)
     }
 
     var keyRoutes: KeyRoutes {
@@ -108,11 +132,11 @@ public struct AuthDaemon: DaemonApplication {
         SessionRoutes(sessions: sessions, passwords: passwords, ring: ring, authenticator: authenticator,
                       accessTTL: context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900),
                       refreshTTL: context.configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000),
-                      metrics: context.metrics, dummyHash: dummyHash, limits: loginLimits).add(to: router)
-        AccessRoutes(authenticator: authenticator, repository: accessRepository, access: accessService).add(to: router)
+                      metrics: context.metrics, dummyHash: dummyHash, limits: rateLimits).add(to: router)
+        AccessRoutes(authenticator: authenticator, repository: accessRepository, access: accessService, denials: denials).add(to: router)
         PasswordRoutes(database: context.database!, sessions: sessions, passwords: passwords, authenticator: authenticator,
-                       sender: OutboxPasswordResetSender(database: context.database!, logger: context.logger),
-                       limits: loginLimits).add(to: router)
+                       sender: resetSender,
+                       limits: rateLimits).add(to: router)
     }
 
     var accessRepository: AccessRepository { AccessRepository(database: context.database!, logger: context.logger) }
@@ -130,12 +154,17 @@ public struct AuthDaemon: DaemonApplication {
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         keyRoutes.addInternal(to: router, context: context)
         EntitlementSignalRoutes(database: context.database!).add(to: router, context: context)
-        AccessContextRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
+        AccessContextRoutes(sessions: sessions, repository: accessRepository, access: accessService, denials: denials).add(to: router, context: context)
         AdminSessionRoutes(sessions: sessions).add(to: router, context: context)
         ExplainAccessRoutes(sessions: sessions, repository: accessRepository, access: accessService).add(to: router, context: context)
         router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/auth.openapi", withExtension: "yaml"))
         IdentityAdminRoutes(database: context.database!, passwords: passwords, audit: sessions, logger: context.logger)
             .add(to: router, context: context)
+        IdentityQueryRoutes(database: context.database!, repository: accessRepository).add(to: router, context: context)
+        UserAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
+        RoleAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
+        MembershipAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
+        DelegationAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
     }
 
     public var readinessChecks: [ReadinessCheck] {
@@ -149,8 +178,28 @@ public struct AuthDaemon: DaemonApplication {
         (context.configuration.duration("ACCESS_TOKEN_TTL") ?? .seconds(900)) + (context.configuration.duration("JWKS_CACHE_TTL") ?? .seconds(300))
     }
 
+    /// The configured reset sender; the outbox (tokens in a table) is refused outside local and dev.
+    static func resetSender(_ context: DaemonContext) throws -> any PasswordResetSender {
+        let configuration = context.configuration
+        guard configuration.string("PASSWORD_RESET_SENDER") == "webhook" else {
+            guard [.local, .dev].contains(configuration.environment) else {
+                throw ConfigError(service: "auth", problems: [.init(variable: "PASSWORD_RESET_SENDER",
+                                                                    reason: "outbox is for local and dev; use webhook")])
+            }
+            return OutboxPasswordResetSender(database: context.database!, logger: context.logger)
+        }
+        guard let url = configuration.string("PASSWORD_RESET_WEBHOOK_URL"),
+              let secret = configuration.string("PASSWORD_RESET_WEBHOOK_SECRET"), secret.utf8.count >= 32 else {
+            throw ConfigError(service: "auth", problems: [.init(variable: "PASSWORD_RESET_WEBHOOK_SECRET",
+                                                                reason: "webhook needs PASSWORD_RESET_WEBHOOK_URL and a secret of 32+ bytes")])
+        }
+        return WebhookPasswordResetSender(url: url, secret: secret, linkBase: configuration.string("PASSWORD_RESET_LINK_BASE") ?? "",
+                                          metrics: context.metrics, logger: context.logger)
+    }
+
     public var backgroundServices: [any Service] {
-        [PeriodicJob(name: "signing_keys", interval: context.configuration.duration("KEY_LIFECYCLE_INTERVAL") ?? .seconds(10),
+        let delivery: [any Service] = (resetSender as? WebhookPasswordResetSender).map { [$0] } ?? []
+        return delivery + [PeriodicJob(name: "signing_keys", interval: context.configuration.duration("KEY_LIFECYCLE_INTERVAL") ?? .seconds(10),
                      metrics: context.metrics, logger: context.logger) { [keys, ring, retireDelay, metrics = context.metrics] in
             try await keys.ensureActiveKey()
             try await keys.advance(retireDelay: retireDelay)
@@ -163,8 +212,9 @@ public struct AuthDaemon: DaemonApplication {
             metrics.gauge("kisum_auth_signing_keys_published", help: "Signing keys in the JWKS.")
                 .set(Double(live.filter { $0.state != .retired }.count))
         },
-        PeriodicJob(name: "rate_limit_sweep", interval: .seconds(60), metrics: context.metrics, logger: context.logger) { [rateLimiter] in
+        PeriodicJob(name: "rate_limit_sweep", interval: .seconds(60), metrics: context.metrics, logger: context.logger) { [rateLimiter, sessions] in
             try await rateLimiter.sweep(olderThan: .seconds(3600))
+            try await sessions.forgetSealedSuccessors()
         }]
     }
 }

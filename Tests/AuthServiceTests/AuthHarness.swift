@@ -32,6 +32,7 @@ struct AuthHarness {
             "ACCESS_TOKEN_TTL": "60s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
             "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(), "LOGIN_RATE_LIMIT_PER_IP": "10000",
+            "LOGIN_RATE_LIMIT_PER_EMAIL": "10000", "REFRESH_RATE_LIMIT_PER_IP": "10000",
             "CORE_INTERNAL_URL": "http://127.0.0.1:\(TestEnvironment.freePort())",
         ])
         environment.merge(extra) { _, new in new }
@@ -41,10 +42,11 @@ struct AuthHarness {
     }
 
     /// Calls an internal route as `caller`.
-    func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil) async throws -> TestResponse {
+    func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil,
+              headers extra: [(String, String)] = []) async throws -> TestResponse {
         let key = caller == "core" ? core : caller == "finance" ? finance : admin
         let token = try await ServiceCredentialSigner(service: caller, key: key).token(for: "auth")
-        var headers = [("x-kisum-service-token", token)]
+        var headers = [("x-kisum-service-token", token)] + extra
         if body != nil { headers.append(("content-type", "application/json")) }
         return try await TestHTTP.send(method, daemon.managementURL + path, headers: headers, body: body)
     }

@@ -28,8 +28,11 @@ import Testing
         let company = try await auth.call("POST", "/internal/v1/companies", body: #"{"slug":"docs","name":"Docs","status":"approved"}"#)
         record("POST", "/internal/v1/companies", company)
         let companyID = try #require(try company.json()["id"] as? String)
-        record("POST", "/internal/v1/memberships", try await auth.call("POST", "/internal/v1/memberships",
-               body: #"{"user_id":"\#(userID)","company_id":"\#(companyID)","roles":["viewer"],"modules":[]}"#))
+        let membership = try await auth.call("POST", "/internal/v1/memberships",
+                                             body: #"{"user_id":"\#(userID)","company_id":"\#(companyID)","roles":["viewer"],"modules":[]}"#)
+        record("POST", "/internal/v1/memberships", membership)
+        try await recordAdministration(auth, user: userID, company: companyID,
+                                       membership: try #require(try membership.json()["id"] as? String), record)
         let tokens = try await post("/auth/login", #"{"email":"doc@x.test","password":"long-enough-pw"}"#).json()
         let access = try #require(tokens["access_token"] as? String)
         _ = try await post("/auth/login", #"{"email":"doc@x.test","password":"wrong"}"#)
@@ -50,7 +53,7 @@ import Testing
                body: #"{"company_id":"\#(companyID)","entitlement_version":1}"#))
         _ = try await post("/auth/password-reset/request", #"{"email":"doc@x.test"}"#)
         _ = try await post("/auth/logout-all", "{}", bearer: fresh)
-        #expect(samples.filter { ($0["status"] as? Int) == 200 }.count >= 14)
+        #expect(samples.filter { ($0["status"] as? Int) == 200 }.count >= 24)
 
         let served = try await TestHTTP.get(auth.daemon.managementURL + "/openapi.yaml")
         let check = try await APIDocumentCheck.run(document: served.body, samples: samples)
@@ -61,5 +64,48 @@ import Testing
         let routed = APIDocumentCheck.normalise(auth.daemon.publicRoutes + auth.daemon.managementRoutes)
             .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) }
         #expect(documented == routed, "documented only: \(documented.subtracting(routed)); routed only: \(routed.subtracting(documented))")
+    }
+
+    /// Samples of the administration routes, in an order that leaves the user signed-in-able.
+    func recordAdministration(_ auth: AuthHarness, user: String, company: String, membership: String,
+                              _ record: (String, String, TestResponse) -> Void) async throws {
+        let other = try await auth.call("POST", "/internal/v1/users", body: #"{"email":"other@x.test","password":"long-enough-pw"}"#)
+        let otherID = try #require(try other.json()["id"] as? String)
+        let otherMembership = try #require(try await auth.call("POST", "/internal/v1/memberships",
+            body: #"{"user_id":"\#(otherID)","company_id":"\#(company)","roles":[],"modules":[]}"#).json()["id"] as? String)
+        let calls: [(String, String, String, String?)] = [
+            ("GET", "/internal/v1/users", "/internal/v1/users?query=doc", nil),
+            ("GET", "/internal/v1/users/{user}", "/internal/v1/users/\(user)", nil),
+            ("GET", "/internal/v1/companies", "/internal/v1/companies?query=doc&limit=1", nil),
+            ("GET", "/internal/v1/companies/{company}", "/internal/v1/companies/docs", nil),
+            ("POST", "/internal/v1/companies/{company}/roles", "/internal/v1/companies/\(company)/roles",
+             #"{"key":"clerk","name":"Clerk","permissions":["finance.invoices.read"]}"#),
+            ("PUT", "/internal/v1/companies/{company}/roles/{key}", "/internal/v1/companies/\(company)/roles/clerk",
+             #"{"permissions":["finance.invoices.read","finance.invoices.write"]}"#),
+            ("GET", "/internal/v1/companies/{company}/roles", "/internal/v1/companies/\(company)/roles", nil),
+            ("PUT", "/internal/v1/memberships/{membership}/roles", "/internal/v1/memberships/\(membership)/roles",
+             #"{"roles":["viewer","clerk"]}"#),
+            ("PUT", "/internal/v1/memberships/{membership}/modules", "/internal/v1/memberships/\(membership)/modules",
+             #"{"modules":["finance"]}"#),
+            ("POST", "/internal/v1/memberships/{membership}/status", "/internal/v1/memberships/\(otherMembership)/status",
+             #"{"status":"active"}"#),
+            ("POST", "/internal/v1/users/{user}/status", "/internal/v1/users/\(otherID)/status", #"{"status":"disabled"}"#),
+            ("PUT", "/internal/v1/users/{user}/platform-roles", "/internal/v1/users/\(otherID)/platform-roles",
+             #"{"platform_roles":["platform_viewer"]}"#),
+        ]
+        for (method, template, path, body) in calls {
+            record(method, template, try await auth.call(method, path, body: body))
+        }
+        let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(600))
+        let delegation = try await auth.call("POST", "/internal/v1/delegations", body: """
+            {"from_membership_id":"\(membership)","to_membership_id":"\(otherMembership)","permissions":["finance.invoices.read"],"expires_at":"\(expires)"}
+            """)
+        record("POST", "/internal/v1/delegations", delegation)
+        record("GET", "/internal/v1/memberships/{membership}", try await auth.call("GET", "/internal/v1/memberships/\(membership)"))
+        let id = try #require(try delegation.json()["id"] as? String)
+        record("POST", "/internal/v1/delegations/{delegation}/revoke",
+               try await auth.call("POST", "/internal/v1/delegations/\(id)/revoke", body: "{}"))
+        _ = try await auth.call("PUT", "/internal/v1/memberships/\(membership)/roles", body: #"{"roles":["viewer"]}"#)
+        record("DELETE", "/internal/v1/companies/{company}/roles/{key}", try await auth.call("DELETE", "/internal/v1/companies/\(company)/roles/clerk"))
     }
 }

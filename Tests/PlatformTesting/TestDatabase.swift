@@ -32,3 +32,10 @@ public struct TestDatabase: Sendable {
         "postgres://\(runtime.username):runtime-pw@\(runtime.host):\(runtime.port)/\(name)?sslmode=disable"
     }
 }
+
+extension TestDatabase {
+    /// Runs `sql` as the database owner and returns its rows as text (NULL as nil).
+    public func rows(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
+        try await LibPQConnection.run { [admin] in try LibPQConnection(settings: admin).execute(sql, parameters: parameters) }
+    }
+}

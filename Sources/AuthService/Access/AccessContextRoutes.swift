@@ -14,6 +14,7 @@ struct AccessContextRoutes: Sendable {
     let sessions: any SessionRepository
     let repository: AccessRepository
     let access: AccessService
+    let denials: AccessDenials
 
     struct ContextInput: Decodable, Sendable {
         let sessionID: UUID
@@ -52,16 +53,17 @@ struct AccessContextRoutes: Sendable {
             .post("access-context") { request, context in
                 let input = try await request.decodeJSON(as: ContextInput.self, context: context)
                 context.notes.identify(userID: input.userID.uuidString.lowercased(), sessionID: input.sessionID.uuidString.lowercased())
-                guard try await sessions.isLive(sessionID: input.sessionID, userID: input.userID) else {
-                    return ContextReply(allowed: false, reason: "session_revoked", access: nil)
+                func deny(_ reason: AccessDenials.Reason) async -> ContextReply {
+                    await denials.record(reason, userID: input.userID, sessionID: input.sessionID, company: input.company,
+                                         route: "access_context", requestID: context.trace.requestID)
+                    return ContextReply(allowed: false, reason: reason.rawValue, access: nil)
                 }
-                guard let user = try await repository.user(input.userID), user.active else {
-                    return ContextReply(allowed: false, reason: "user_inactive", access: nil)
-                }
+                guard try await sessions.isLive(sessionID: input.sessionID, userID: input.userID) else { return await deny(.sessionRevoked) }
+                guard let user = try await repository.user(input.userID), user.active else { return await deny(.userInactive) }
                 guard let membership = try await repository.memberships(userID: input.userID).matching(org: input.company) else {
-                    return ContextReply(allowed: false, reason: "not_a_member", access: nil)
+                    return await deny(.notAMember)
                 }
-                guard membership.grantsAccess else { return ContextReply(allowed: false, reason: "access_inactive", access: nil) }
+                guard membership.grantsAccess else { return await deny(.accessInactive) }
                 return ContextReply(allowed: true, reason: nil, access: try await access.snapshot(membershipID: membership.membershipID))
             }
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])

@@ -9,6 +9,7 @@ struct AccessRoutes: Sendable {
     let authenticator: AccessAuthenticator
     let repository: AccessRepository
     let access: AccessService
+    let denials: AccessDenials
 
     static let notAMember = PlatformError.Code("not_a_member", .forbidden)
     static let accessInactive = PlatformError.Code("access_inactive", .forbidden)
@@ -44,6 +45,7 @@ struct AccessRoutes: Sendable {
         router.get("/auth/me/access") { request, context -> Response in
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
+                await deny(.userInactive, identity, nil, context)
                 throw PlatformError(Self.accessInactive, "This account is not active.")
             }
             let memberships = try await repository.memberships(userID: identity.userID)
@@ -52,6 +54,7 @@ struct AccessRoutes: Sendable {
                     throw PlatformError(Self.notAMember, "You are not a member of that company.")
                 }
                 guard membership.grantsAccess else {
+                    await deny(.accessInactive, identity, org, context)
                     throw PlatformError(Self.accessInactive, "Your membership or the company is not active.")
                 }
                 context.notes.identify(companyID: membership.companyID.uuidString.lowercased())
@@ -63,6 +66,14 @@ struct AccessRoutes: Sendable {
             }
             return try AllAccess(companies: snapshots).response(from: request, context: context)
         }
+    }
+}
+
+extension AccessRoutes {
+    private func deny(_ reason: AccessDenials.Reason, _ identity: AccessIdentity, _ company: String?,
+                      _ context: PlatformRequestContext) async {
+        await denials.record(reason, userID: identity.userID, sessionID: identity.sessionID, company: company, route: "me_access",
+                             requestID: context.trace.requestID)
     }
 }
 

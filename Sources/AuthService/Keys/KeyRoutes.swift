@@ -29,13 +29,12 @@ struct KeyRoutes: Sendable {
             })
         }
         admin.post("keys/rotate") { request, context in
-            struct Input: Decodable { var emergency: Bool? }
+            struct Input: Decodable { var emergency: Bool?; var reason: String? }
             let input = try await request.decodeJSON(as: Input.self, context: context)
             let kid = try await store.rotate(emergency: input.emergency ?? false, publishDelay: publishDelay)
             try await ring.load(try await store.liveKeys())
-            try await audit.audit(actor: context.notes.serviceCaller ?? "admin",
-                                  action: input.emergency == true ? "key_rotation_emergency" : "key_rotation",
-                                  target: kid, outcome: "ok", requestID: context.trace.requestID)
+            try await audit.recordAdmin(input.emergency == true ? "key_rotation_emergency" : "key_rotation", target: kid,
+                                        request: request, context: context, details: ["reason": input.reason ?? ""])
             return ["kid": kid, "emergency": String(input.emergency ?? false)]
         }
     }

@@ -16,7 +16,7 @@ struct PasswordRoutes: Sendable {
     let passwords: PasswordHasher
     let authenticator: AccessAuthenticator
     let sender: any PasswordResetSender
-    let limits: LoginLimits
+    let limits: AuthRateLimits
 
     static let invalidResetToken = PlatformError.Code("invalid_reset_token", .badRequest)
 

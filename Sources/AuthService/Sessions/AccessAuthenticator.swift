@@ -17,6 +17,7 @@ struct AccessAuthenticator: Sendable {
     let sessions: any SessionRepository
     let issuer: String
     let audience: String
+    let denials: AccessDenials
 
     static let invalidToken = PlatformError.Code("invalid_token", .unauthorized)
     static let sessionRevoked = PlatformError.Code("session_revoked", .unauthorized)
@@ -35,6 +36,8 @@ struct AccessAuthenticator: Sendable {
             throw PlatformError(Self.invalidToken, "The access token is not valid.")
         }
         guard try await sessions.isLive(sessionID: session, userID: user) else {
+            await denials.record(.sessionRevoked, userID: user, sessionID: session, company: nil, route: "public",
+                                 requestID: context.trace.requestID)
             throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")
         }
         context.notes.identify(userID: user.uuidString.lowercased(), sessionID: session.uuidString.lowercased())

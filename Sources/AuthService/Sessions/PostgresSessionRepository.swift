@@ -11,6 +11,11 @@ import PostgresNIO
 public struct PostgresSessionRepository: SessionRepository {
     let database: PlatformDatabase
     let logger: Logger
+    /// How long a used refresh token still yields its (unused) successor, for a client whose
+    /// response was lost; zero turns the window off (every second use is reuse).
+    var refreshGrace: Duration = .zero
+    /// Seals successors for the grace window (the signing keys' key-encryption key).
+    var sealer: KeyEncryption?
 
     public func user(email: String) async throws -> UserCredentials? {
         let rows = try await database.query(
@@ -44,16 +49,23 @@ public struct PostgresSessionRepository: SessionRepository {
 
     public func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome {
         try await database.withTransaction("session_refresh", logger: logger) { connection in
+            let digest = OpaqueToken.digest(token)
             let rows = try await connection.query("""
-                SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, s.expires_at
+                SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, s.expires_at, t.successor_sealed,
+                       (SELECT n.used_at IS NULL FROM refresh_tokens n WHERE n.token_hash = t.successor)
                 FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
-                WHERE t.token_hash = \(OpaqueToken.digest(token)) FOR UPDATE OF t, s
+                WHERE t.token_hash = \(digest) FOR UPDATE OF t, s
                 """, logger: logger).collect()
             guard let row = rows.first else { return .invalid }
-            let (sessionID, usedAt, tokenExpires, userID, revokedAt, sessionExpires) =
-                try row.decode((UUID, Date?, Date, UUID, Date?, Date).self)
+            let (sessionID, usedAt, tokenExpires, userID, revokedAt, sessionExpires, sealed, successorUnused) =
+                try row.decode((UUID, Date?, Date, UUID, Date?, Date, ByteBuffer?, Bool?).self)
             let now = Date()
-            if usedAt != nil {
+            if let usedAt {
+                // A retry of a lost response: the same successor, while it is unused and the window lasts.
+                if revokedAt == nil, successorUnused == true, now.timeIntervalSince(usedAt) <= refreshGrace.secondsValue,
+                   let sealed, let sealer, let successor = try? sealer.open(Data(buffer: sealed), kid: Self.graceContext(digest)) {
+                    return .rotated(userID: userID, sessionID: sessionID, refreshToken: successor)
+                }
                 if revokedAt == nil {
                     try await connection.query("""
                         UPDATE sessions SET revoked_at = now(), revoke_reason = 'refresh_token_reuse' WHERE id = \(sessionID)
@@ -64,15 +76,28 @@ public struct PostgresSessionRepository: SessionRepository {
             guard revokedAt == nil, tokenExpires > now, sessionExpires > now else { return .invalid }
             let next = OpaqueToken.make(prefix: "rt_")
             let nextExpires = min(sessionExpires, now.addingTimeInterval(ttl.secondsValue))
+            let nextSealed = refreshGrace > .zero ? try sealer?.seal(next, kid: Self.graceContext(digest)) : nil
             try await connection.query("""
                 INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(OpaqueToken.digest(next)), \(sessionID), \(nextExpires))
                 """, logger: logger)
             try await connection.query("""
-                UPDATE refresh_tokens SET used_at = now(), successor = \(OpaqueToken.digest(next)) WHERE token_hash = \(OpaqueToken.digest(token))
+                UPDATE refresh_tokens SET used_at = now(), successor = \(OpaqueToken.digest(next)), successor_sealed = \(nextSealed)
+                WHERE token_hash = \(digest)
                 """, logger: logger)
             try await connection.query("UPDATE sessions SET last_seen_at = now() WHERE id = \(sessionID)", logger: logger)
             return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
         }
+    }
+
+    /// Authenticated data binding a sealed successor to the token it succeeds.
+    static func graceContext(_ digest: ByteBuffer) -> String { "refresh-successor:" + Data(buffer: digest).base64EncodedString() }
+
+    /// Forgets sealed successors whose grace window has passed (they only served retries).
+    public func forgetSealedSuccessors() async throws {
+        _ = try await database.query("""
+            UPDATE refresh_tokens SET successor_sealed = NULL
+            WHERE successor_sealed IS NOT NULL AND used_at < now() - make_interval(secs => \(refreshGrace.secondsValue))
+            """, operation: "refresh_grace_sweep", logger: logger)
     }
 
     public func isLive(sessionID: UUID, userID: UUID) async throws -> Bool {
@@ -107,9 +132,21 @@ public struct PostgresSessionRepository: SessionRepository {
         }
     }
 
-    public func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?) async throws {
+    public func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?,
+                      details: [String: String]?) async throws {
+        let json = try details.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
         _ = try await database.query("""
-            INSERT INTO audit_events (actor, action, target, outcome, request_id) VALUES (\(actor), \(action), \(target), \(outcome), \(requestID))
+            INSERT INTO audit_events (actor, action, target, outcome, request_id, details)
+            VALUES (\(actor), \(action), \(target), \(outcome), \(requestID), \(json)::jsonb)
             """, operation: "audit", logger: logger)
+    }
+}
+
+extension JSONEncoder {
+    /// Deterministic JSON for audit details.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
     }
 }

@@ -48,5 +48,12 @@ public protocol SessionRepository: Sendable {
     func revoke(sessionID: UUID, userID: UUID?, reason: String) async throws -> Bool
     func revokeAll(userID: UUID, reason: String) async throws -> Int
     func liveSessions(userID: UUID) async throws -> [SessionSummary]
-    func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?) async throws
+    /// Appends an audit event; `details` carries before/after and reasons as JSON.
+    func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?, details: [String: String]?) async throws
+}
+
+extension SessionRepository {
+    public func audit(actor: String, action: String, target: String?, outcome: String, requestID: String?) async throws {
+        try await audit(actor: actor, action: action, target: target, outcome: outcome, requestID: requestID, details: nil)
+    }
 }

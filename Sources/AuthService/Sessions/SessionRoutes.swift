@@ -15,7 +15,7 @@ struct SessionRoutes: Sendable {
     let metrics: PlatformMetrics
     /// Verified against when the email is unknown, so both failures cost one hash.
     let dummyHash: String
-    let limits: LoginLimits
+    let limits: AuthRateLimits
 
     static let invalidCredentials = PlatformError.Code("invalid_credentials", .unauthorized)
     static let invalidRefreshToken = PlatformError.Code("invalid_refresh_token", .unauthorized)
@@ -112,6 +112,8 @@ struct SessionRoutes: Sendable {
 
     func refresh(_ request: Request, _ context: PlatformRequestContext) async throws -> TokenReply {
         let input = try await request.decodeJSON(as: RefreshInput.self, context: context)
+        guard (1...512).contains(input.refreshToken.count) else { throw PlatformError(Self.invalidRefreshToken, "The refresh token is not valid.") }
+        try await limits.checkRefresh(ip: limits.clientIP(request, context))
         switch try await sessions.refresh(input.refreshToken, ttl: refreshTTL) {
         case .rotated(let userID, let sessionID, let refreshToken):
             count("kisum_auth_refreshes_total", "Refresh attempts, by outcome.", outcome: "success")

@@ -57,7 +57,8 @@ struct IdentityAdminRoutes: Sendable {
                 ON CONFLICT DO NOTHING RETURNING id
                 """, operation: "user_create", logger: context.logger)
             guard !rows.isEmpty else { throw PlatformError(Self.alreadyExists, "a user with this email exists") }
-            try await record("user_create", id.uuidString, context)
+            try await audit.recordAdmin("user_create", target: id.uuidString, request: request, context: context,
+                                        details: ["email": input.email, "platform_roles": (input.platformRoles ?? []).joined(separator: ",")])
             return ["id": id.uuidString.lowercased()]
         }
         admin.post("companies") { request, context in
@@ -73,22 +74,27 @@ struct IdentityAdminRoutes: Sendable {
                 ON CONFLICT DO NOTHING RETURNING id
                 """, operation: "company_create", logger: context.logger)
             guard !rows.isEmpty else { throw PlatformError(Self.alreadyExists, "a company with this id or slug exists") }
-            try await record("company_create", id.uuidString, context)
+            try await audit.recordAdmin("company_create", target: id.uuidString, request: request, context: context,
+                                        details: ["slug": input.slug, "status": status])
             return ["id": id.uuidString.lowercased()]
         }
         admin.post("companies/{company}/status") { request, context in
             guard let company = context.parameters.get("company", as: UUID.self) else { throw PlatformError(.invalidRequest, "company must be a UUID") }
             let input = try await request.decodeJSON(as: StatusInput.self, context: context)
             guard Self.statuses.contains(input.status) else { throw PlatformError(.validationFailed, "unknown status \(input.status)") }
-            let changed = try await database.withTransaction("company_status", logger: context.logger) { connection in
-                let rows = try await connection.query("UPDATE companies SET status = \(input.status), updated_at = now() WHERE id = \(company) RETURNING id",
-                                                      logger: context.logger).collect()
+            let before: String? = try await database.withTransaction("company_status", logger: context.logger) { connection in
+                let rows = try await connection.query("""
+                    UPDATE companies c SET status = \(input.status), updated_at = now()
+                    FROM (SELECT id, status FROM companies WHERE id = \(company) FOR UPDATE) old
+                    WHERE c.id = old.id RETURNING old.status
+                    """, logger: context.logger).collect()
                 try await connection.query("UPDATE memberships SET access_version = access_version + 1 WHERE company_id = \(company)",
                                            logger: context.logger)
-                return !rows.isEmpty
+                return try rows.first?.decode(String.self)
             }
-            guard changed else { throw PlatformError(.notFound, "no company \(company)") }
-            try await record("company_status:\(input.status)", company.uuidString, context)
+            guard let before else { throw PlatformError(.notFound, "no company \(company)") }
+            try await audit.recordAdmin("company_status", target: company.uuidString, request: request, context: context,
+                                        details: ["before": before, "after": input.status, "reason": input.reason ?? ""])
             context.logger.notice("company status changed", metadata: ["company_id": .string(company.uuidString), "status": .string(input.status)])
             return ["status": input.status]
         }
@@ -100,14 +106,10 @@ struct IdentityAdminRoutes: Sendable {
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
                 throw PlatformError(.validationFailed, "no such user or company")
             }
-            try await record("membership_create", id.uuidString, context)
+            try await audit.recordAdmin("membership_create", target: id.uuidString, request: request, context: context,
+                                        details: ["roles": input.roles.sorted().joined(separator: ","), "modules": input.modules.sorted().joined(separator: ",")])
             return ["id": id.uuidString.lowercased()]
         }
-    }
-
-    private func record(_ action: String, _ target: String, _ context: PlatformRequestContext) async throws {
-        try await audit.audit(actor: context.notes.serviceCaller ?? "admin", action: action, target: target, outcome: "ok",
-                              requestID: context.trace.requestID)
     }
 
     private func createMembership(id: UUID, _ input: MembershipInput, logger: Logger) async throws {

@@ -25,16 +25,16 @@ struct AdminSessionRoutes: Sendable {
             guard try await sessions.revoke(sessionID: session, userID: nil, reason: "admin:\(input.reason ?? "unspecified")") else {
                 throw PlatformError(.notFound, "no live session \(session)")
             }
-            try await sessions.audit(actor: context.notes.serviceCaller ?? "admin", action: "session_revoke", target: session.uuidString,
-                                     outcome: "ok", requestID: context.trace.requestID)
+            try await sessions.recordAdmin("session_revoke", target: session.uuidString, request: request, context: context,
+                                           details: ["reason": input.reason ?? ""])
             return ["revoked": true]
         }
         admin.post("users/{user}/sessions/revoke-all") { request, context in
             let user = try Self.id(context, "user")
             let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
             let count = try await sessions.revokeAll(userID: user, reason: "admin:\(input.reason ?? "unspecified")")
-            try await sessions.audit(actor: context.notes.serviceCaller ?? "admin", action: "logout_all", target: user.uuidString,
-                                     outcome: "ok", requestID: context.trace.requestID)
+            try await sessions.recordAdmin("logout_all", target: user.uuidString, request: request, context: context,
+                                           details: ["reason": input.reason ?? "", "revoked_sessions": String(count)])
             return ["revoked_sessions": count]
         }
     }

@@ -1,0 +1,91 @@
+import AuthService
+import Foundation
+import PlatformDaemon
+import PlatformTesting
+import Testing
+
+/// The refresh grace window (a lost response's retry gets the same successor) and refresh
+/// throttling.
+@Suite struct RefreshTests {
+    let helpers = SessionTests()
+
+    func start(_ environment: [String: String]) async throws -> (AuthHarness, String) {
+        let auth = try await AuthHarness.start(environment)
+        try await helpers.ready(auth)
+        _ = try await helpers.createUser(auth, email: "retry@example.com", password: "s3cret-pass")
+        let login = try await helpers.login(auth, "retry@example.com", "s3cret-pass")
+        return (auth, try #require(try login.json()["refresh_token"] as? String))
+    }
+
+    @Test func aRetryWithinTheGraceWindowGetsTheSameSuccessorAndReuseAfterItEndsTheSession() async throws {
+        let (auth, first) = try await start(["REFRESH_GRACE_WINDOW": "2s"])
+        defer { Task { try? await auth.stop() } }
+        let a = try await helpers.refresh(auth, first)
+        let successor = try #require(try a.json()["refresh_token"] as? String)
+        // The response was "lost": the client retries with the same token.
+        let b = try await helpers.refresh(auth, first)
+        #expect(b.status == 200)
+        #expect(try b.json()["refresh_token"] as? String == successor)
+        let access = try #require(try b.json()["access_token"] as? String)
+        #expect(try await helpers.sessions(auth, access).status == 200)
+
+        // Once the successor is used, the old token is reuse even inside the window.
+        let c = try await helpers.refresh(auth, successor)
+        #expect(c.status == 200)
+        let reused = try await helpers.refresh(auth, first)
+        #expect(reused.status == 401)
+        #expect(try await helpers.sessions(auth, access).status == 401)
+        let sealed = try await auth.database.rows("SELECT count(*) FROM refresh_tokens WHERE successor_sealed IS NOT NULL")
+        #expect(sealed.first?[0] != "0")
+    }
+
+    @Test func withoutAGraceWindowASecondUseIsReuse() async throws {
+        let (auth, first) = try await start([:])
+        defer { Task { try? await auth.stop() } }
+        #expect(try await helpers.refresh(auth, first).status == 200)
+        let again = try await helpers.refresh(auth, first)
+        #expect(again.status == 401)
+        #expect(again.body.contains("invalid_refresh_token"))
+        // Nothing that could recreate a token is stored without a window.
+        let sealed = try await auth.database.rows("SELECT count(*) FROM refresh_tokens WHERE successor_sealed IS NOT NULL")
+        #expect(sealed.first?[0] == "0")
+    }
+
+    @Test func theGraceWindowEnds() async throws {
+        let (auth, first) = try await start(["REFRESH_GRACE_WINDOW": "1s"])
+        defer { Task { try? await auth.stop() } }
+        #expect(try await helpers.refresh(auth, first).status == 200)
+        try await Task.sleep(for: .milliseconds(1_500))
+        #expect(try await helpers.refresh(auth, first).status == 401)
+    }
+
+    @Test func refreshIsThrottledPerClient() async throws {
+        let (auth, first) = try await start(["REFRESH_RATE_LIMIT_PER_IP": "3", "TRUST_FORWARDED_FOR": "true"])
+        defer { Task { try? await auth.stop() } }
+        var token = first
+        let client = [("content-type", "application/json"), ("x-forwarded-for", "203.0.113.\(Int.random(in: 1...250))")]
+        for _ in 0..<3 {
+            let reply = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/refresh", headers: client,
+                                                body: #"{"refresh_token":"\#(token)"}"#)
+            #expect(reply.status == 200)
+            token = try #require(try reply.json()["refresh_token"] as? String)
+        }
+        let refused = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/refresh", headers: client,
+                                              body: #"{"refresh_token":"\#(token)"}"#)
+        #expect(refused.status == 429)
+        #expect(Int(refused.header("retry-after") ?? "") ?? 0 >= 1)
+        // The refused attempt did not consume the token: it still works from another client.
+        let other = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/refresh",
+                                            headers: [("content-type", "application/json"), ("x-forwarded-for", "198.51.100.7")],
+                                            body: #"{"refresh_token":"\#(token)"}"#)
+        #expect(other.status == 200)
+    }
+
+    @Test func anOversizedOrGarbageTokenIsACleanRefusal() async throws {
+        let (auth, _) = try await start([:])
+        defer { Task { try? await auth.stop() } }
+        let long = String(repeating: "x", count: 5_000)
+        #expect(try await helpers.refresh(auth, long).status == 401)
+        #expect(try await helpers.refresh(auth, "rt_nope").status == 401)
+    }
+}
