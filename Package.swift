@@ -88,6 +88,13 @@ let package = Package(
                            .nioConcurrency],
             swiftSettings: strict),
 
+        // What every service other than Auth needs to trust Auth's tokens.
+        .target(
+            name: "AccessControl",
+            dependencies: ["PlatformKit", "ServiceAuth", .jwtKit, .asyncHTTPClient, .logging, .nioCore, .nioConcurrency, .nioFoundation,
+                           .nioHTTP1, .httpTypes],
+            swiftSettings: strict),
+
         // Services.
         .target(
             name: "CanaryService",
@@ -103,7 +110,7 @@ let package = Package(
 
         .target(
             name: "AuthService",
-            dependencies: ["PlatformDaemon", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
+            dependencies: ["PlatformDaemon", "AccessControl", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
                            .product(name: "CryptoExtras", package: "swift-crypto"), .jwtKit, .serviceLifecycle, .nioCore,
                            .nioPosix, .nioConcurrency, .nioFoundation, .nioHTTP1, .asyncHTTPClient, .prometheus, "ServiceAuth", "PlatformRedis"],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
@@ -144,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
-                           "ServiceAuth", "PlatformTesting", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation],
+                           "ServiceAuth", "PlatformTesting", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation],
             swiftSettings: strict),
     ]
 )

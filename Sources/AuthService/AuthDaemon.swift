@@ -165,6 +165,7 @@ public struct AuthDaemon: DaemonApplication {
         RoleAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
         MembershipAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
         DelegationAdminRoutes(database: context.database!, audit: sessions).add(to: router, context: context)
+        AdminContextRoutes(sessions: sessions, repository: accessRepository, denials: denials).add(to: router, context: context)
     }
 
     public var readinessChecks: [ReadinessCheck] {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import AuthService
+import NIOCore
 import Foundation
 import HTTPTypes
 import PlatformKit
@@ -7,7 +9,7 @@ import ServiceAuth
 /// `kisum-ops auth …`: operations on Auth through its internal routes, signed as Admin.
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "auth", abstract: "Operate Auth: signing keys.", subcommands: [RotateKey.self, Keys.self])
+        commandName: "auth", abstract: "Operate Auth: signing keys.", subcommands: [RotateKey.self, Keys.self, HashPassword.self])
 
     struct Target: ParsableArguments {
         @Option(help: "Auth's management URL.") var url: String = "http://127.0.0.1:9101"
@@ -45,6 +47,33 @@ struct AuthCommand: AsyncParsableCommand {
             guard reply.status == 200 else { throw ExitCode(1) }
         }
     }
-}
 
-import NIOCore
+    struct HashPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hash-password",
+            abstract: "Print an Argon2id hash of the password on standard input (seeding), or time hashes (--time).")
+
+        @Option(help: "Argon2id memory cost in KiB.") var memoryKib: UInt32 = 19_456
+        @Option(help: "Argon2id iterations.") var iterations: UInt32 = 2
+        @Option(help: "With --time: how many hashes to time.") var count = 20
+        @Flag(help: "Time one hash at a time and print the median and p90 in milliseconds.") var time = false
+
+        func run() async throws {
+            let hasher = PasswordHasher(parameters: .init(memoryKiB: memoryKib, iterations: iterations), threads: 1)
+            guard time else {
+                guard let password = readLine(strippingNewline: true), !password.isEmpty else { throw ValidationError("no password on stdin") }
+                print(try await hasher.hash(password))
+                return
+            }
+            var samples: [Double] = []
+            for _ in 0..<max(count, 1) {
+                let start = ContinuousClock.now
+                _ = try await hasher.hash(UUID().uuidString)
+                samples.append((ContinuousClock.now - start).secondsValue * 1000)
+            }
+            samples.sort()
+            print(String(format: "argon2id m=%u t=%u p=1: median %.1f ms, p90 %.1f ms (%d hashes)", memoryKib, iterations,
+                         samples[samples.count / 2], samples[samples.count * 9 / 10], samples.count))
+        }
+    }
+}

@@ -8,7 +8,7 @@ import Testing
 /// Roles, grants, delegations, user status and look-ups through Auth's internal routes, each
 /// change visible in `/auth/me/access` on the next request and audited with its actor.
 @Suite struct AdministrationTests {
-    let actor = [("x-kisum-actor", "ops@kisum.test")]
+    let actor = [("x-kisum-acting-user", "ops@kisum.test")]
 
     func permissions(_ world: AccessTests.World) async throws -> [String] {
         let reply = try await world.me("acme")

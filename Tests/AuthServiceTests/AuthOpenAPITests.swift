@@ -43,6 +43,9 @@ import Testing
         }
         _ = access
         record("GET", "/internal/v1/keys", try await auth.call("GET", "/internal/v1/keys"))
+        let sessionID = try #require(refreshed["session_id"] as? String)
+        record("POST", "/internal/v1/admin-context", try await auth.call("POST", "/internal/v1/admin-context",
+               body: #"{"session_id":"\#(sessionID)","user_id":"\#(userID)"}"#))
         record("GET", "/internal/v1/users/{user}/sessions", try await auth.call("GET", "/internal/v1/users/\(userID)/sessions"))
         record("POST", "/internal/v1/access/invalidate", try await auth.call("POST", "/internal/v1/access/invalidate", body: #"{"user_id":"\#(userID)"}"#))
         record("POST", "/internal/v1/access/explain", try await auth.call("POST", "/internal/v1/access/explain",

@@ -1,13 +1,6 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import PlatformKit
-
-extension HTTPField.Name {
-    /// The person behind an Admin backend call (`admin` signs the service credential; this
-    /// names the platform administrator, e.g. their user id), recorded in Auth's audit events.
-    public static let kisumActor = HTTPField.Name("x-kisum-actor")!
-}
 
 extension SessionRepository {
     /// Records an administrative change made through an internal route: the calling service,
@@ -15,7 +8,7 @@ extension SessionRepository {
     func recordAdmin(_ action: String, target: String, request: Request, context: PlatformRequestContext,
                      outcome: String = "ok", details: [String: String]? = nil) async throws {
         var actor = context.notes.serviceCaller ?? "unknown"
-        if let person = request.headers[.kisumActor]?.prefix(200), !person.isEmpty,
+        if let person = request.headers[.actingUser]?.prefix(200), !person.isEmpty,
            person.allSatisfy({ $0.isASCII && !$0.isNewline }) {
             actor += ":\(person)"
         }

@@ -132,11 +132,6 @@ struct CoreRoutes: Sendable {
     }
 }
 
-extension HTTPField.Name {
-    static let idempotencyKey = HTTPField.Name("idempotency-key")!
-    /// The platform admin on whose behalf Admin calls (for the audit trail).
-    static let actingUser = HTTPField.Name("x-kisum-acting-user")!
-}
 
 /// One page of a catalog list; pass `next_after` as `after` for the next page.
 struct CatalogPage<Item: Codable & Sendable>: Codable, Sendable {

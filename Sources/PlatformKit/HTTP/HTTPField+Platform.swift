@@ -7,4 +7,9 @@ extension HTTPField.Name {
     public static let traceparent = HTTPField.Name("traceparent")!
     /// The service credential on internal routes.
     public static let serviceCredential = HTTPField.Name("x-kisum-service-token")!
+    /// The platform administrator on whose behalf the Admin backend calls Auth or Core
+    /// (recorded in their audit trails next to the calling service).
+    public static let actingUser = HTTPField.Name("x-kisum-acting-user")!
+    /// `idempotency-key`: a write with the same key is applied at most once.
+    public static let idempotencyKey = HTTPField.Name("idempotency-key")!
 }

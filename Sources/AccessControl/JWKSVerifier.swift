@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import JWTKit
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import PlatformKit
+import ServiceAuth
+
+/// Verifies Auth's access tokens with nothing but its JWKS, as every service other than Auth
+/// does: RS256 only, a `kid` that the JWKS publishes (never a fallback key), issuer, audience
+/// and expiry.
+///
+/// The JWKS is cached for `cacheTTL`; a token with an unknown `kid` triggers a refresh at most
+/// once per `minimumRefreshInterval` (a key published since the last fetch). When Auth cannot
+/// be reached the last good JWKS keeps serving for `staleLimit`, then verification fails
+/// closed (`jwks_unavailable`). A valid token only proves identity: callers still ask Auth
+/// whether the session is live.
+public final class JWKSVerifier: Sendable {
+    struct Cache: Sendable {
+        var keys: JWTKeyCollection?
+        var kids: Set<String> = []
+        var fetchedAt: ContinuousClock.Instant?
+        var lastAttempt: ContinuousClock.Instant?
+    }
+
+    public static let invalidToken = PlatformError.Code("invalid_token", .unauthorized)
+    public static let jwksUnavailable = PlatformError.Code("jwks_unavailable", .serviceUnavailable)
+
+    let url: String
+    let issuer: String
+    let audience: String
+    let cacheTTL: Duration
+    let minimumRefreshInterval: Duration
+    let staleLimit: Duration
+    let client: HTTPClient
+    let logger: Logger
+    private let cache = NIOLockedValueBox(Cache())
+
+    public init(jwksURL: String, issuer: String, audience: String, cacheTTL: Duration = .seconds(300),
+                minimumRefreshInterval: Duration = .seconds(5), staleLimit: Duration = .seconds(3600),
+                client: HTTPClient = .shared, logger: Logger) {
+        self.url = jwksURL
+        self.issuer = issuer
+        self.audience = audience
+        self.cacheTTL = cacheTTL
+        self.minimumRefreshInterval = minimumRefreshInterval
+        self.staleLimit = staleLimit
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The token's claims, or `invalid_token` (401) / `jwks_unavailable` (503).
+    public func verify(_ token: String) async throws -> AccessTokenClaims {
+        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid else {
+            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+        }
+        let keys = try await keys(for: kid)
+        let claims: AccessTokenClaims
+        do {
+            claims = try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+        }
+        guard claims.iss.value == issuer, claims.aud.value.contains(audience) else {
+            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+        }
+        return claims
+    }
+
+    /// Keys that publish `kid`, refreshing the JWKS when it is old or does not know the kid.
+    private func keys(for kid: String) async throws -> JWTKeyCollection {
+        let now = ContinuousClock.now
+        let (current, known, fresh, mayRetry) = cache.withLockedValue { cache in
+            (cache.keys, cache.kids.contains(kid), cache.fetchedAt.map { now - $0 < cacheTTL } ?? false,
+             cache.lastAttempt.map { now - $0 >= minimumRefreshInterval } ?? true)
+        }
+        if let current, known, fresh { return current }
+        if mayRetry {
+            cache.withLockedValue { $0.lastAttempt = now }
+            do {
+                let (keys, kids) = try await fetch()
+                cache.withLockedValue { $0 = Cache(keys: keys, kids: kids, fetchedAt: now, lastAttempt: now) }
+                guard kids.contains(kid) else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
+                return keys
+            } catch let error as PlatformError {
+                throw error
+            } catch {
+                logger.warning("JWKS fetch failed", metadata: ["error_type": "\(type(of: error))"])
+            }
+        }
+        // Auth unreachable (or refreshed moments ago): the last good JWKS, within the stale limit.
+        let stale = cache.withLockedValue { cache in cache.fetchedAt.map { now - $0 < staleLimit } ?? false }
+        guard let current, stale else { throw PlatformError(Self.jwksUnavailable, "Token keys are unavailable; retry shortly.") }
+        guard known else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
+        return current
+    }
+
+    private func fetch() async throws -> (JWTKeyCollection, Set<String>) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        let response = try await client.execute(request, timeout: .seconds(3))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status.code == 200 else { throw JWKSFetchError(status: Int(response.status.code)) }
+        struct Document: Decodable { struct Key: Decodable { let kid: String? }; let keys: [Key] }
+        let data = Data(buffer: body)
+        let kids = Set(try JSONDecoder().decode(Document.self, from: data).keys.compactMap(\.kid))
+        let keys = try await JWTKeyCollection().add(jwksJSON: String(decoding: data, as: UTF8.self))
+        return (keys, kids)
+    }
+}
+
+struct JWKSFetchError: Error {
+    let status: Int
+}

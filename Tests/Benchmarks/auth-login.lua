@@ -1,0 +1,15 @@
+-- wrk script: POST /auth/login for u1..u1000@bench.test with $PASSWORD.
+local password = os.getenv("PASSWORD")
+math.randomseed(7)
+
+request = function()
+  return wrk.format("POST", "/auth/login", { ["content-type"] = "application/json" },
+    '{"email":"u' .. math.random(1000) .. '@bench.test","password":"' .. password .. '"}')
+end
+
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+end
