@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "kisum-canary", targets: ["kisum-canary"]),
         .executable(name: "kisum-core", targets: ["kisum-core"]),
         .executable(name: "kisum-auth", targets: ["kisum-auth"]),
+        .executable(name: "kisum-admin", targets: ["kisum-admin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -116,13 +117,21 @@ let package = Package(
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
+        .target(
+            name: "AdminService",
+            dependencies: ["PlatformDaemon", "AccessControl", .hummingbird, .postgresNIO, .logging, .httpTypes, .nioCore, .jwtKit,
+                           .nioFoundation, .nioHTTP1, .asyncHTTPClient, .prometheus],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-auth", dependencies: ["AuthService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-admin", dependencies: ["AdminService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
                            .argumentParser, .crypto, .httpTypes],
             swiftSettings: strict),
 
@@ -152,6 +161,11 @@ let package = Package(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
                            "ServiceAuth", "PlatformTesting", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AdminServiceTests",
+            dependencies: ["AdminService", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
+                           "ServiceAuth", "PlatformTesting"],
             swiftSettings: strict),
     ]
 )

@@ -21,9 +21,10 @@ extension AuthDaemon: LocalDevelopmentHooks {
     }
 
     /// Demo identities, created through Auth's admin routes as the Admin backend would: a
-    /// platform admin, and one user per demo company (Acme: Basic and Finance; Beacon: add-ons
-    /// only; Cobalt: Basic canceled; Dormant: suspended). Passwords are generated into the
-    /// state folder and listed in `credentials.json`.
+    /// platform admin and an on-call operator, one owner per demo company (Acme: Basic and
+    /// Finance; Beacon: add-ons only; Cobalt: Basic canceled; Dormant: suspended), and Acme
+    /// staff holding a delegation from Acme's owner. Passwords are generated into the state
+    /// folder and listed in `credentials.json`.
     public static func seedDemoData(topology: LocalTopology, state: URL) async throws {
         guard let base = topology.managementURLs[descriptor.name] else { return }
         let secrets = state.appendingPathComponent("secrets")
@@ -34,12 +35,13 @@ extension AuthDaemon: LocalDevelopmentHooks {
         func post(_ path: String, _ body: some Encodable & Sendable) async throws -> String? {
             let reply = try await client.send(.post, path, json: body)
             if reply.status == 409 { return nil }  // seeded before
-            guard reply.status == 200 else { throw LocalSeedError("auth answered \(reply.status) to \(path): \(String(buffer: reply.body))") }
+            guard (200..<300).contains(reply.status) else { throw LocalSeedError("auth answered \(reply.status) to \(path): \(String(buffer: reply.body))") }
             return (try? JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any])?["id"] as? String
         }
         let adminPassword = try secret(secrets.appendingPathComponent("platform-admin.password"))
         let demoPassword = try secret(secrets.appendingPathComponent("demo-users.password"))
         _ = try await post("/internal/v1/users", DemoUser(email: "admin@kisum.local", password: adminPassword, platform_roles: ["platform_admin"]))
+        _ = try await post("/internal/v1/users", DemoUser(email: "oncall@kisum.local", password: demoPassword, platform_roles: ["platform_operator"]))
 
         let companies: [(UUID, String, String, String, [String])] = [
             (DemoCompanies.acme, "acme", "Acme Events", "approved", ["core_app", "finance", "market"]),
@@ -47,15 +49,26 @@ extension AuthDaemon: LocalDevelopmentHooks {
             (DemoCompanies.cobalt, "cobalt", "Cobalt Venues", "approved", ["core_app", "touring"]),
             (DemoCompanies.dormant, "dormant", "Dormant Ltd", "suspended", ["core_app"]),
         ]
+        var owners: [String: String] = [:]
         for (id, slug, name, status, modules) in companies {
             _ = try await post("/internal/v1/companies", DemoCompany(id: id, slug: slug, name: name, status: status))
             if let user = try await post("/internal/v1/users", DemoUser(email: "\(slug)@demo.kisum.local", password: demoPassword, platform_roles: [])) {
-                _ = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
+                owners[slug] = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
             }
+        }
+        // Acme staff: a viewer who holds finance.write through a delegation from the owner.
+        if let staff = try await post("/internal/v1/users", DemoUser(email: "staff@demo.kisum.local", password: demoPassword, platform_roles: [])),
+           let membership = try await post("/internal/v1/memberships", DemoMembership(user_id: staff, company_id: DemoCompanies.acme.uuidString,
+                                                                                     roles: ["viewer"], modules: ["core_app", "finance"])),
+           let owner = owners["acme"] {
+            let reply = try await client.send(.post, "/internal/v1/delegations", json: DemoDelegation(
+                from_membership_id: owner, to_membership_id: membership, permissions: ["finance.write"],
+                expires_at: Date().addingTimeInterval(90 * 86_400), reason: "demo: covers invoicing"))
+            guard reply.status == 201 else { throw LocalSeedError("auth answered \(reply.status) to a delegation: \(String(buffer: reply.body))") }
         }
         try recordCredentials(state: state, admin: secrets.appendingPathComponent("platform-admin.password").path,
                               demo: secrets.appendingPathComponent("demo-users.password").path,
-                              users: companies.map { "\($0.1)@demo.kisum.local" })
+                              users: companies.map { "\($0.1)@demo.kisum.local" } + ["staff@demo.kisum.local", "oncall@kisum.local"])
         if FileManager.default.fileExists(atPath: secrets.appendingPathComponent(".printed").path) == false {
             print("  platform admin: admin@kisum.local / \(adminPassword)   (stored in \(secrets.path)/platform-admin.password)")
             _ = FileManager.default.createFile(atPath: secrets.appendingPathComponent(".printed").path, contents: Data())
@@ -91,6 +104,14 @@ struct DemoCompany: Encodable, Sendable {
     let slug: String
     let name: String
     let status: String
+}
+
+struct DemoDelegation: Encodable, Sendable {
+    let from_membership_id: String
+    let to_membership_id: String
+    let permissions: [String]
+    let expires_at: Date
+    let reason: String
 }
 
 struct DemoMembership: Encodable, Sendable {

@@ -1,3 +1,4 @@
+import AdminService
 import AuthService
 import CanaryService
 import CoreService
@@ -5,7 +6,7 @@ import PlatformDaemon
 
 /// Every daemon the platform ships, for commands that act per service.
 enum DaemonCatalog {
-    static let all: [any (DaemonApplication & LocalDevelopmentHooks).Type] = [CoreDaemon.self, AuthDaemon.self, CanaryDaemon.self]
+    static let all: [any (DaemonApplication & LocalDevelopmentHooks).Type] = [CoreDaemon.self, AuthDaemon.self, AdminDaemon.self, CanaryDaemon.self]
 
     static func find(_ name: String) -> (any (DaemonApplication & LocalDevelopmentHooks).Type)? {
         all.first { $0.descriptor.name == name }

@@ -37,7 +37,7 @@ bench_auth() {
             INTERNAL_SIGNING_KEY="$auth_private" INTERNAL_TRUSTED_KEYS="core=$core_public" \
             AUTH_KEY_ENCRYPTION_KEY="$kek" AUTH_CACHE_INTEGRITY_KEY="$integrity" \
             JWT_ISSUER="http://127.0.0.1:$warm_port" JWT_AUDIENCE=kisum CORE_INTERNAL_URL="http://127.0.0.1:$core_port" \
-            ACCESS_TOKEN_TTL=1h LOGIN_RATE_LIMIT_PER_IP=1000000 LOGIN_RATE_LIMIT_PER_EMAIL=1000000 REFRESH_RATE_LIMIT_PER_IP=1000000 \
+            ACCESS_TOKEN_TTL=1h LOGIN_RATE_LIMIT_PER_IP=100000 LOGIN_RATE_LIMIT_PER_EMAIL=10000 REFRESH_RATE_LIMIT_PER_IP=100000 \
             "${@:3}" "$bin/kisum-auth" >>"$tmp/auth.log" 2>&1 &
         pids+=($!)
     }
@@ -65,5 +65,5 @@ bench_auth() {
         "http://127.0.0.1:$warm_port" | sed -n "s/^RESULT /refresh (c32, 20 s): /p"
     run_wrk "login" "$ROOT/Tests/Benchmarks/auth-login.lua" "http://127.0.0.1:$warm_port" PASSWORD="$password"
     "$bin/kisum-ops" auth hash-password --time --count 40
-    grep -c '"level":"error"' "$tmp/auth.log" | sed 's/^/auth error log lines: /'
+    echo "auth error log lines: $(grep -c '"level":"error"' "$tmp/auth.log" || true)"
 }

@@ -1,0 +1,4 @@
+import AdminService
+import PlatformDaemon
+
+await Daemon.main(AdminDaemon.self)
