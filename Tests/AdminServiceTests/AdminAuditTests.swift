@@ -1,5 +1,6 @@
 import Foundation
 import PlatformDaemon
+import PlatformPostgres
 import PlatformTesting
 import Testing
 
@@ -53,7 +54,7 @@ import Testing
         defer { Task { await world.stop() } }
         let root = try await world.login("root@kisum.test").token
         let ada = try await world.login("ada@acme.test").token
-        _ = try await world.adminDatabase.rows("REVOKE INSERT ON admin_audit_events FROM \(world.adminDatabase.runtime.user)")
+        _ = try await world.adminDatabase.rows("REVOKE INSERT ON admin_audit_events FROM \(world.adminDatabase.runtime.username)")
         let refused = try await world.admin("DELETE", "/admin/v1/companies/acme/addons/finance_addon", token: root, body: #"{"reason":"x"}"#)
         #expect(refused.status == 503 && refused.body.contains("audit_unavailable"))
         #expect(try await world.modules(ada) == ["core_app", "finance"])

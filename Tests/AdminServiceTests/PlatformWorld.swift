@@ -7,6 +7,7 @@ import PlatformKit
 import PlatformPostgres
 import PlatformTesting
 import ServiceAuth
+import Testing
 
 /// Core, Auth and Admin running in this process on their own databases, wired as in
 /// production (service credentials, JWKS), with a demo company and administrators:

@@ -6,7 +6,8 @@ extension AdminRoutes {
     static let catalogKinds: Set<String> = ["modules", "packages", "addons"]
 
     /// The catalog through Core: read (`catalog.read`); create, update or rename, and retire
-    /// (`catalog.write`; retiring is high-risk: `confirm` names the key).
+    /// (`catalog.write`; retiring is high-risk: `confirm` names the key). Renames, package
+    /// changes and retirements carry the item's `expected_version` (optimistic concurrency).
     func addCatalog(to group: RouterGroup<PlatformRequestContext>) {
         group.get("catalog") { request, context in
             try await read(.catalogRead, request, context) { try await core.send(.get, "/internal/v1/catalog") }
@@ -30,11 +31,11 @@ extension AdminRoutes {
         }
         group.post("catalog/{kind}/{key}/retire") { request, context in
             let kind = try Self.kind(context), key = try Self.key(context)
-            let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
+            let input = try await request.decodeJSON(as: CatalogInput.self, context: context)
             let action = AdminActions.Action(name: "catalog.\(kind).retire", permission: .catalogWrite, targetType: kind, target: key,
                                              confirmation: key)
             return try await actions.perform(action, input: input, request, context) { admin in
-                try await core.send(.post, "/internal/v1/catalog/\(kind)/\(key)/retire", json: input.forwarded, actor: admin,
+                try await core.send(.post, "/internal/v1/catalog/\(kind)/\(key)/retire", json: input, actor: admin,
                                     idempotencyKey: Self.idempotencyKey(request))
             }
         }
