@@ -49,23 +49,18 @@ extension AuthDaemon: LocalDevelopmentHooks {
             (DemoCompanies.cobalt, "cobalt", "Cobalt Venues", "approved", ["core_app", "touring"]),
             (DemoCompanies.dormant, "dormant", "Dormant Ltd", "suspended", ["core_app"]),
         ]
-        var owners: [String: String] = [:]
         for (id, slug, name, status, modules) in companies {
             _ = try await post("/internal/v1/companies", DemoCompany(id: id, slug: slug, name: name, status: status))
             if let user = try await post("/internal/v1/users", DemoUser(email: "\(slug)@demo.kisum.local", password: demoPassword, platform_roles: [])) {
-                owners[slug] = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
+                _ = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
             }
         }
         // Acme staff: a viewer who holds finance.write through a delegation from the owner.
-        if let staff = try await post("/internal/v1/users", DemoUser(email: "staff@demo.kisum.local", password: demoPassword, platform_roles: [])),
-           let membership = try await post("/internal/v1/memberships", DemoMembership(user_id: staff, company_id: DemoCompanies.acme.uuidString,
-                                                                                     roles: ["viewer"], modules: ["core_app", "finance"])),
-           let owner = owners["acme"] {
-            let reply = try await client.send(.post, "/internal/v1/delegations", json: DemoDelegation(
-                from_membership_id: owner, to_membership_id: membership, permissions: ["finance.write"],
-                expires_at: Date().addingTimeInterval(90 * 86_400), reason: "demo: covers invoicing"))
-            guard reply.status == 201 else { throw LocalSeedError("auth answered \(reply.status) to a delegation: \(String(buffer: reply.body))") }
+        if let staff = try await post("/internal/v1/users", DemoUser(email: "staff@demo.kisum.local", password: demoPassword, platform_roles: [])) {
+            _ = try await post("/internal/v1/memberships", DemoMembership(user_id: staff, company_id: DemoCompanies.acme.uuidString,
+                                                                         roles: ["viewer"], modules: ["core_app", "finance"]))
         }
+        try await delegateOnce(client, from: "acme@demo.kisum.local", to: "staff@demo.kisum.local", in: "acme")
         try recordCredentials(state: state, admin: secrets.appendingPathComponent("platform-admin.password").path,
                               demo: secrets.appendingPathComponent("demo-users.password").path,
                               users: companies.map { "\($0.1)@demo.kisum.local" } + ["staff@demo.kisum.local", "oncall@kisum.local"])
@@ -73,6 +68,25 @@ extension AuthDaemon: LocalDevelopmentHooks {
             print("  platform admin: admin@kisum.local / \(adminPassword)   (stored in \(secrets.path)/platform-admin.password)")
             _ = FileManager.default.createFile(atPath: secrets.appendingPathComponent(".printed").path, contents: Data())
         }
+    }
+
+    /// Creates the demo delegation unless the receiving membership already holds one.
+    static func delegateOnce(_ client: ServiceHTTPClient, from: String, to: String, in company: String) async throws {
+        func membership(_ email: String) async throws -> String? {
+            struct Page: Decodable { struct User: Decodable { let id: UUID }; let users: [User] }
+            struct User: Decodable { let memberships: [MembershipSummary]? }
+            let query = email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? email
+            guard let id = try await client.send(.get, "/internal/v1/users?email=\(query)").decode(Page.self).users.first?.id else { return nil }
+            let user = try await client.send(.get, "/internal/v1/users/\(id)").decode(User.self)
+            return user.memberships?.first { $0.companySlug == company }?.membershipID.uuidString.lowercased()
+        }
+        guard let giver = try await membership(from), let receiver = try await membership(to) else { return }
+        struct Detail: Decodable { let delegations_received: [DelegationView] }
+        guard try await client.send(.get, "/internal/v1/memberships/\(receiver)").decode(Detail.self).delegations_received.isEmpty else { return }
+        let reply = try await client.send(.post, "/internal/v1/delegations", json: DemoDelegation(
+            from_membership_id: giver, to_membership_id: receiver, permissions: ["finance.write"],
+            expires_at: Date().addingTimeInterval(90 * 86_400), reason: "demo: covers invoicing"))
+        guard reply.status == 201 else { throw LocalSeedError("auth answered \(reply.status) to a delegation: \(String(buffer: reply.body))") }
     }
 
     /// The secret in `file`, generated (24 random bytes, base64url) the first time.
