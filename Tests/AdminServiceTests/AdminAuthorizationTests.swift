@@ -31,6 +31,9 @@ import Testing
         #expect(try await world.admin("POST", "/admin/v1/companies/nope/subscription/cancel", token: eve, body: "{}").status == 403)
 
         #expect(try await world.admin("POST", "/admin/v1/keys/rotate", token: ops, body: "{}").status == 403)
+        #expect(try await world.admin("POST", "/admin/v1/companies/acme/roles", token: ops,
+                                      body: #"{"key":"clerk","name":"Clerk","permissions":[]}"#).status == 403)
+        #expect(try await world.admin("GET", "/admin/v1/companies/acme/roles", token: ops).status == 200)
         #expect(try await world.admin("POST", "/admin/v1/access/invalidate", token: ops,
                                       body: #"{"company_id":"\#(world.company)","reason":"stale"}"#).status == 200)
         #expect(try await world.admin("POST", "/admin/v1/access/invalidate", token: ops, body: #"{"reason":"none"}"#).status == 422)

@@ -51,6 +51,7 @@ import Testing
             let reply = try await call(method, template, path, body)
             #expect((200..<300).contains(reply.status), "\(method) \(template): \(reply.status) \(reply.body)")
         }
+        try await recordMemberships(world, adaID: adaID, call)
         _ = kid
         _ = try await call("POST", "/admin/v1/keys/rotate", nil, #"{"emergency":true}"#)  // an error answer is documented too
 
@@ -61,5 +62,40 @@ import Testing
         let routed = APIDocumentCheck.normalise(world.admin.publicRoutes + world.admin.managementRoutes)
             .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) }
         #expect(check.documented == routed, "documented only: \(check.documented.subtracting(routed)); routed only: \(routed.subtracting(check.documented))")
+    }
+
+    /// Samples of the membership, role and delegation routes.
+    func recordMemberships(_ world: PlatformWorld, adaID: String,
+                           _ call: (String, String, String?, String?) async throws -> TestResponse) async throws {
+        let bob = try await call("POST", "/admin/v1/users", nil, #"{"email":"bob@acme.test","password":"bob-password-1"}"#)
+        let bobID = try #require(try bob.json()["id"] as? String)
+        let created = try await call("POST", "/admin/v1/memberships", nil,
+                                     #"{"user_id":"\#(bobID)","company_id":"\#(world.company)","roles":[],"modules":["finance"]}"#)
+        let bobMembership = try #require(try created.json()["id"] as? String)
+        let ada = try await call("GET", "/admin/v1/users/{user}", "/admin/v1/users/\(adaID)", nil)
+        let adaMembership = try #require((try ada.json()["memberships"] as? [[String: Any]])?.first?["membership_id"] as? String)
+        let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        let steps: [(String, String, String?, String?)] = [
+            ("POST", "/admin/v1/companies/{company}/roles", "/admin/v1/companies/acme/roles", #"{"key":"clerk","name":"Clerk","permissions":["finance.read"]}"#),
+            ("PUT", "/admin/v1/companies/{company}/roles/{key}", "/admin/v1/companies/acme/roles/clerk", #"{"permissions":["finance.read","finance.write"]}"#),
+            ("GET", "/admin/v1/companies/{company}/roles", "/admin/v1/companies/acme/roles", nil),
+            ("PUT", "/admin/v1/memberships/{membership}/roles", "/admin/v1/memberships/\(bobMembership)/roles", #"{"roles":["clerk"]}"#),
+            ("PUT", "/admin/v1/memberships/{membership}/modules", "/admin/v1/memberships/\(bobMembership)/modules", #"{"modules":["finance","core_app"]}"#),
+            ("POST", "/admin/v1/memberships/{membership}/status", "/admin/v1/memberships/\(bobMembership)/status", #"{"status":"active"}"#),
+            ("GET", "/admin/v1/memberships/{membership}", "/admin/v1/memberships/\(bobMembership)", nil),
+        ]
+        for (method, template, path, body) in steps {
+            let reply = try await call(method, template, path, body)
+            #expect((200..<300).contains(reply.status), "\(method) \(template): \(reply.status) \(reply.body)")
+        }
+        let delegation = try await call("POST", "/admin/v1/delegations", nil, """
+            {"from_membership_id":"\(adaMembership)","to_membership_id":"\(bobMembership)","permissions":["finance.read"],"expires_at":"\(expires)"}
+            """)
+        #expect(delegation.status == 201, "\(delegation.body)")
+        let id = try #require(try delegation.json()["id"] as? String)
+        #expect(try await call("POST", "/admin/v1/delegations/{delegation}/revoke", "/admin/v1/delegations/\(id)/revoke", "{}").status == 200)
+        #expect(try await call("PUT", "/admin/v1/memberships/{membership}/roles", "/admin/v1/memberships/\(bobMembership)/roles",
+                               #"{"roles":[]}"#).status == 200)
+        #expect(try await call("DELETE", "/admin/v1/companies/{company}/roles/{key}", "/admin/v1/companies/acme/roles/clerk", nil).status == 204)
     }
 }

@@ -13,7 +13,7 @@ import Testing
             """)
         #expect(samples.count == 3)
         #expect(samples[0] == PrometheusSample(name: "plain", value: 3))
-        #expect(samples[1].labels == ["a": "1", "b": "with \\"quote\\" and , comma"])
+        #expect(samples[1].labels == ["a": "1", "b": #"with "quote" and , comma"#])
         #expect(samples[2].value == .infinity)
     }
 

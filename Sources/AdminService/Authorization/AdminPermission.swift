@@ -8,6 +8,7 @@ public enum AdminPermission: String, Sendable, CaseIterable, Codable {
     case subscriptionsWrite = "subscriptions.write"
     case usersRead = "users.read"
     case usersManage = "users.manage"
+    case membershipsManage = "memberships.manage"
     case sessionsRevoke = "sessions.revoke"
     case accessInvalidate = "access.invalidate"
     case accessExplain = "access.explain"

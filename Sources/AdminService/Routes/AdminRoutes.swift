@@ -24,6 +24,7 @@ struct AdminRoutes: Sendable {
         addCatalog(to: group)
         addCompanies(to: group)
         addUsers(to: group)
+        addMemberships(to: group)
         addKeys(to: group)
         addOperations(to: group)
         addAudit(to: group)
