@@ -58,13 +58,14 @@ struct AccessContextRoutes: Sendable {
                                          route: "access_context", requestID: context.trace.requestID)
                     return ContextReply(allowed: false, reason: reason.rawValue, access: nil)
                 }
-                guard try await sessions.isLive(sessionID: input.sessionID, userID: input.userID) else { return await deny(.sessionRevoked) }
-                guard let user = try await repository.user(input.userID), user.active else { return await deny(.userInactive) }
-                guard let membership = try await repository.memberships(userID: input.userID).matching(org: input.company) else {
-                    return await deny(.notAMember)
-                }
+                // One statement: session, user, membership and grants.
+                let row = try await repository.context(sessionID: input.sessionID, userID: input.userID, org: input.company)
+                guard let row, row.sessionLive else { return await deny(.sessionRevoked) }
+                guard row.userActive else { return await deny(.userInactive) }
+                guard let membership = row.membership, let grants = row.grants else { return await deny(.notAMember) }
                 guard membership.grantsAccess else { return await deny(.accessInactive) }
-                return ContextReply(allowed: true, reason: nil, access: try await access.snapshot(membershipID: membership.membershipID))
+                return ContextReply(allowed: true, reason: nil,
+                                    access: try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion))
             }
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
             .post("access/invalidate") { request, context in

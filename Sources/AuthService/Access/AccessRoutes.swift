@@ -43,23 +43,15 @@ struct AccessRoutes: Sendable {
                       memberships: try await repository.memberships(userID: identity.userID))
         }
         router.get("/auth/me/access") { request, context -> Response in
+            if let org = request.headers[.xOrg]?.trimmingCharacters(in: .whitespaces).lowercased(), !org.isEmpty {
+                return try await access(org: org, request, context).response(from: request, context: context)
+            }
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
                 await deny(.userInactive, identity, nil, context)
                 throw PlatformError(Self.accessInactive, "This account is not active.")
             }
             let memberships = try await repository.memberships(userID: identity.userID)
-            if let org = request.headers[.xOrg]?.trimmingCharacters(in: .whitespaces).lowercased(), !org.isEmpty {
-                guard let membership = memberships.matching(org: org) else {
-                    throw PlatformError(Self.notAMember, "You are not a member of that company.")
-                }
-                guard membership.grantsAccess else {
-                    await deny(.accessInactive, identity, org, context)
-                    throw PlatformError(Self.accessInactive, "Your membership or the company is not active.")
-                }
-                context.notes.identify(companyID: membership.companyID.uuidString.lowercased())
-                return try await access.snapshot(membershipID: membership.membershipID).response(from: request, context: context)
-            }
             var snapshots: [AccessSnapshot] = []
             for membership in memberships where membership.grantsAccess {
                 snapshots.append(try await access.snapshot(membershipID: membership.membershipID))
@@ -70,6 +62,28 @@ struct AccessRoutes: Sendable {
 }
 
 extension AccessRoutes {
+    /// The snapshot in one company: one statement for session, user, membership and grants.
+    private func access(org: String, _ request: Request, _ context: PlatformRequestContext) async throws -> AccessSnapshot {
+        let identity = try await authenticator.verifyToken(request)
+        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org), row.sessionLive else {
+            try await authenticator.refuseRevoked(identity, context)
+        }
+        context.notes.identify(userID: identity.userID.uuidString.lowercased(), sessionID: identity.sessionID.uuidString.lowercased())
+        guard row.userActive else {
+            await deny(.userInactive, identity, nil, context)
+            throw PlatformError(Self.accessInactive, "This account is not active.")
+        }
+        guard let membership = row.membership, let grants = row.grants else {
+            throw PlatformError(Self.notAMember, "You are not a member of that company.")
+        }
+        guard membership.grantsAccess else {
+            await deny(.accessInactive, identity, org, context)
+            throw PlatformError(Self.accessInactive, "Your membership or the company is not active.")
+        }
+        context.notes.identify(companyID: membership.companyID.uuidString.lowercased())
+        return try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion)
+    }
+
     private func deny(_ reason: AccessDenials.Reason, _ identity: AccessIdentity, _ company: String?,
                       _ context: PlatformRequestContext) async {
         await denials.record(reason, userID: identity.userID, sessionID: identity.sessionID, company: company, route: "me_access",

@@ -17,8 +17,13 @@ struct AccessService: Sendable {
     static let entitlementsUnavailable = PlatformError.Code("entitlements_unavailable", .serviceUnavailable)
 
     func snapshot(membershipID: UUID) async throws -> AccessSnapshot {
-        let start = ContinuousClock.now
         let (grants, known) = try await repository.grants(membershipID: membershipID)
+        return try await snapshot(grants: grants, knownEntitlementVersion: known)
+    }
+
+    /// The snapshot for grants already read (with the entitlement version Auth knows).
+    func snapshot(grants: MembershipGrants, knownEntitlementVersion known: Int64) async throws -> AccessSnapshot {
+        let start = ContinuousClock.now
         let key = AccessCache.key(grants, entitlementVersion: known)
         if let cached = await cache.get(key) { return cached }
 

@@ -24,6 +24,17 @@ struct AccessAuthenticator: Sendable {
     static let sessionRevoked = PlatformError.Code("session_revoked", .unauthorized)
 
     func authenticate(_ request: Request, _ context: PlatformRequestContext) async throws -> AccessIdentity {
+        let identity = try await verifyToken(request)
+        guard try await sessions.isLive(sessionID: identity.sessionID, userID: identity.userID) else {
+            try await refuseRevoked(identity, context)
+        }
+        context.notes.identify(userID: identity.userID.uuidString.lowercased(), sessionID: identity.sessionID.uuidString.lowercased())
+        return identity
+    }
+
+    /// The token's identity, checked cryptographically only: the caller must still check that
+    /// the session is live (in the same statement as its other reads, on the hot path).
+    func verifyToken(_ request: Request) async throws -> AccessIdentity {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
         }
@@ -36,12 +47,13 @@ struct AccessAuthenticator: Sendable {
         guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
             throw PlatformError(Self.invalidToken, "The access token is not valid.")
         }
-        guard try await sessions.isLive(sessionID: session, userID: user) else {
-            await denials.record(.sessionRevoked, userID: user, sessionID: session, company: nil, route: "public",
-                                 requestID: context.trace.requestID)
-            throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")
-        }
-        context.notes.identify(userID: user.uuidString.lowercased(), sessionID: session.uuidString.lowercased())
         return AccessIdentity(userID: user, sessionID: session)
+    }
+
+    /// Records the use of a revoked session and refuses it.
+    func refuseRevoked(_ identity: AccessIdentity, _ context: PlatformRequestContext) async throws -> Never {
+        await denials.record(.sessionRevoked, userID: identity.userID, sessionID: identity.sessionID, company: nil, route: "public",
+                             requestID: context.trace.requestID)
+        throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")
     }
 }
