@@ -162,6 +162,8 @@ import Testing
         let closed = try await world.me("acme")
         #expect(closed.status == 503)
         #expect(closed.errorCode == "entitlements_unavailable")
+        let audited = try await world.auth.database.rows("SELECT target FROM audit_events WHERE action = 'access_aggregation'")
+        #expect(audited.first?[0] == world.company.uuidString.lowercased())
     }
 
     @Test func businessBackendsGetOneDecisionAndRevocationIsImmediate() async throws {

@@ -34,6 +34,8 @@ import Testing
         #expect(c.status == 200)
         let reused = try await helpers.refresh(auth, first)
         #expect(reused.status == 401)
+        let audited = try await auth.database.rows("SELECT outcome FROM audit_events WHERE action = 'refresh' ORDER BY id")
+        #expect(audited.map { $0[0] } == ["ok", "grace_retry", "ok"])
         #expect(try await helpers.sessions(auth, access).status == 401)
         let sealed = try await auth.database.rows("SELECT count(*) FROM refresh_tokens WHERE successor_sealed IS NOT NULL")
         #expect(sealed.first?[0] != "0")

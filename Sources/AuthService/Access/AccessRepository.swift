@@ -83,6 +83,18 @@ public struct AccessRepository: Sendable {
         return (grants, known)
     }
 
+    /// Audits an aggregation that could not reach Core (best effort: the refusal stands either way).
+    func auditAggregationFailure(company: UUID) async {
+        do {
+            _ = try await database.query("""
+                INSERT INTO audit_events (actor, action, target, outcome, request_id)
+                VALUES ('auth', 'access_aggregation', \(company.uuidString.lowercased()), 'entitlements_unavailable', \(RequestTrace.current?.requestID))
+                """, operation: "audit", logger: logger)
+        } catch {
+            logger.error("audit of an aggregation failure failed")
+        }
+    }
+
     /// Records a newer entitlement version seen in Core's answer (signals may lag).
     func noteEntitlementVersion(company: UUID, version: Int64) async throws {
         _ = try await database.query("""

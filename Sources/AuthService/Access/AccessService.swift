@@ -54,6 +54,7 @@ struct AccessService: Sendable {
             metrics.counter("kisum_auth_access_aggregation_failures_total", help: "Access aggregations that could not reach Core.")
                 .increment()
             logger.error("access aggregation failed: entitlements unavailable", metadata: ["company_id": .string(company.uuidString)])
+            await repository.auditAggregationFailure(company: company)
             throw PlatformError(Self.entitlementsUnavailable, "Entitlements are unavailable right now; retry shortly.")
         }
     }

@@ -64,6 +64,9 @@ public struct PostgresSessionRepository: SessionRepository {
                 // A retry of a lost response: the same successor, while it is unused and the window lasts.
                 if revokedAt == nil, successorUnused == true, now.timeIntervalSince(usedAt) <= refreshGrace.secondsValue,
                    let sealed, let sealer, let successor = try? sealer.open(Data(buffer: sealed), kid: Self.graceContext(digest)) {
+                    try await connection.query("""
+                        INSERT INTO audit_events (actor, action, target, outcome) VALUES (\(userID.uuidString), 'refresh', \(sessionID.uuidString), 'grace_retry')
+                        """, logger: logger)
                     return .rotated(userID: userID, sessionID: sessionID, refreshToken: successor)
                 }
                 if revokedAt == nil {
@@ -85,6 +88,9 @@ public struct PostgresSessionRepository: SessionRepository {
                 WHERE token_hash = \(digest)
                 """, logger: logger)
             try await connection.query("UPDATE sessions SET last_seen_at = now() WHERE id = \(sessionID)", logger: logger)
+            try await connection.query("""
+                INSERT INTO audit_events (actor, action, target, outcome) VALUES (\(userID.uuidString), 'refresh', \(sessionID.uuidString), 'ok')
+                """, logger: logger)
             return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
         }
     }
