@@ -21,6 +21,12 @@ import Testing
         let afterRemove = ContinuousClock.now
         #expect(try await eventually(within: .seconds(1)) { try await world.modules(ada) == ["core_app"] })
         #expect(ContinuousClock.now - afterRemove < .seconds(1.5))
+        // On-call asks why, starting from the email.
+        let explained = try await world.admin("POST", "/admin/v1/access/explain", token: root,
+                                              body: #"{"email":"ada@acme.test","company":"acme","module":"finance"}"#)
+        #expect(try explained.json()["first_failure"] as? String == "company_entitled", "\(explained.body)")
+        #expect(try await world.admin("POST", "/admin/v1/access/explain", token: root,
+                                      body: #"{"email":"nobody@acme.test","company":"acme","module":"finance"}"#).status == 404)
 
         let added = try await world.admin("PUT", "/admin/v1/companies/acme/addons/finance_addon", token: root,
                                           body: #"{"status":"active","period_start":"2026-01-01T00:00:00Z","reason":"upgrade"}"#)

@@ -38,6 +38,7 @@ import Testing
             ("GET", "/admin/v1/users/{user}", "/admin/v1/users/\(adaID)", nil),
             ("POST", "/admin/v1/access/invalidate", nil, #"{"user_id":"\#(adaID)"}"#),
             ("POST", "/admin/v1/access/explain", nil, #"{"user_id":"\#(adaID)","company":"acme","module":"finance"}"#),
+            ("POST", "/admin/v1/access/explain", nil, #"{"email":"ada@acme.test","company":"acme","module":"finance","permission":"finance.write"}"#),
             ("POST", "/admin/v1/sessions/{session}/revoke", "/admin/v1/sessions/\(ada.session)/revoke", "{}"),
             ("POST", "/admin/v1/users/{user}/sessions/revoke-all", "/admin/v1/users/\(adaID)/sessions/revoke-all",
              #"{"reason":"x","confirm":"ada@acme.test"}"#),

@@ -66,4 +66,5 @@ bench_auth() {
     run_wrk "login" "$ROOT/Tests/Benchmarks/auth-login.lua" "http://127.0.0.1:$warm_port" PASSWORD="$password"
     "$bin/kisum-ops" auth hash-password --time --count 40
     echo "auth error log lines: $(grep -c '"level":"error"' "$tmp/auth.log" || true)"
+    grep '"level":"error"' "$tmp/auth.log" | head -3 || true
 }

@@ -83,7 +83,17 @@ extension AdminRoutes {
         }
         group.post("access/explain") { request, context in
             _ = try await gate.require(.accessExplain, request, context)
-            let input = try await request.decodeJSON(as: ExplainInput.self, context: context)
+            var input = try await request.decodeJSON(as: ExplainInput.self, context: context)
+            if input.user_id == nil, let email = input.email {
+                // On-call usually starts from an email: resolve it.
+                struct Page: Decodable { struct User: Decodable { let id: UUID }; let users: [User] }
+                let query = email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? email
+                guard let user = try await auth.send(.get, "/internal/v1/users?email=\(query)").decode(Page.self).users.first else {
+                    throw PlatformError(.notFound, "no user with email \(email)")
+                }
+                input.user_id = user.id
+            }
+            guard input.user_id != nil else { throw PlatformError(.validationFailed, "give user_id or email") }
             return try await auth.send(.post, "/internal/v1/access/explain", json: input).response
         }
     }
@@ -94,7 +104,8 @@ extension AdminRoutes {
     }
 
     struct ExplainInput: Codable, Sendable {
-        let user_id: UUID
+        var user_id: UUID?
+        var email: String?
         let company: String
         let module: String
         let permission: String?

@@ -1,0 +1,76 @@
+import AccessControl
+import AuthService
+import Foundation
+import JWTKit
+import Logging
+import PlatformDaemon
+import PlatformKit
+import PlatformTesting
+import Testing
+
+/// The verifier every service other than Auth uses, against the real Auth's JWKS.
+@Suite struct JWKSVerifierTests {
+    func verifier(_ auth: AuthHarness, audience: String = "kisum-test", url: String? = nil, cacheTTL: Duration = .seconds(60)) -> JWKSVerifier {
+        JWKSVerifier(jwksURL: url ?? auth.daemon.publicURL! + "/.well-known/jwks.json", issuer: AuthHarness.issuer, audience: audience,
+                     cacheTTL: cacheTTL, minimumRefreshInterval: .milliseconds(100), logger: Logger(label: "test"))
+    }
+
+    func code(_ body: () async throws -> AccessTokenClaims) async -> String? {
+        do { _ = try await body(); return nil } catch let error as PlatformError { return error.code.name } catch { return "other" }
+    }
+
+    @Test func verifiesAuthsTokensAndRefusesEverythingElse() async throws {
+        let auth = try await AuthHarness.start()
+        defer { Task { try? await auth.stop() } }
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let (token, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
+        let verifier = verifier(auth)
+        let claims = try await verifier.verify(token)
+        #expect(UUID(uuidString: claims.sid) != nil)
+
+        #expect(await code { try await self.verifier(auth, audience: "someone-else").verify(token) } == "invalid_token")
+        #expect(await code { try await verifier.verify("a.b.c") } == "invalid_token")
+        // A key that is not in the JWKS, even with a kid that looks right.
+        let stranger = SigningKeyMaterial.generate
+        let material = try stranger()
+        let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: material.privatePEM), digestAlgorithm: .sha256,
+                                                kid: JWKIdentifier(string: material.kid))
+        let forged = try await keys.sign(AccessTokenClaims(issuer: AuthHarness.issuer, audience: "kisum-test", userID: UUID(),
+                                                           sessionID: UUID(), issuedAt: Date(), ttl: .seconds(60)),
+                                         kid: JWKIdentifier(string: material.kid))
+        #expect(await code { try await verifier.verify(forged) } == "invalid_token")
+        // alg "none" with a published kid.
+        let header = Data(#"{"alg":"none","kid":"\#(JWTHeaderKid.of(token))"}"#.utf8).base64EncodedString()
+        let parts = token.split(separator: ".")
+        #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "invalid_token")
+    }
+
+    @Test func aNewKeyIsPickedUpAndAnAbsentAuthFailsClosedOnlyWithoutKeys() async throws {
+        let auth = try await AuthHarness.start()
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let verifier = verifier(auth, cacheTTL: .milliseconds(300))
+        let (first, firstKid) = try await auth.signWithActiveKey(ttl: .seconds(60))
+        _ = try await verifier.verify(first)
+        #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 200)
+        #expect(try await eventually(within: .seconds(10)) { try await auth.signWithActiveKey().kid != firstKid })
+        let (second, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
+        _ = try await verifier.verify(second)  // unknown kid → refetched
+
+        let url = auth.daemon.publicURL! + "/.well-known/jwks.json"
+        try await auth.stop()
+        try await Task.sleep(for: .milliseconds(500))  // past the cache time: a refetch is tried and fails
+        _ = try await verifier.verify(second)  // the last good JWKS keeps serving (bounded by the stale limit)
+        let cold = self.verifier(auth, url: url)
+        #expect(await code { try await cold.verify(second) } == "jwks_unavailable")
+    }
+}
+
+/// Reads a JWT's `kid` (test helper).
+enum JWTHeaderKid {
+    static func of(_ token: String) -> String {
+        var base64 = String(token.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        let object = try? JSONSerialization.jsonObject(with: Data(base64Encoded: base64) ?? Data()) as? [String: Any]
+        return object?["kid"] as? String ?? ""
+    }
+}
