@@ -119,7 +119,7 @@ public struct AuthDaemon: DaemonApplication {
     }
 
     var denials: AccessDenials {
-        AccessDenials(audit: sessions, metrics: context.metrics, logger: context.logger)
+        AccessDenials(audit: sessions, redis: context.redis, metrics: context.metrics, logger: context.logger)
     }
 
     var keyRoutes: KeyRoutes {

@@ -53,6 +53,7 @@ import Testing
 
         #expect(try await json("POST", membership + "/status", #"{"status":"inactive","reason":"left"}"#, world).status == 200)
         #expect(try await world.me("acme").status == 403)
+        #expect(try await world.me("acme").status == 403)  // refused again: counted, audited once a minute
         let rows = try await world.auth.database.rows("""
             SELECT actor, action, details->>'before', details->>'after', details->>'reason' FROM audit_events
             WHERE action LIKE 'membership_%' OR action LIKE 'role_%' ORDER BY id
@@ -62,6 +63,8 @@ import Testing
         #expect(rows[1][2] == "reader" && rows[1][3] == "auditor" && rows[1][4] == "audit season")
         let denied = try await world.auth.database.rows("SELECT outcome FROM audit_events WHERE action = 'access_denied'")
         #expect(denied.map { $0[0] } == ["access_inactive"])
+        let metrics = try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body
+        #expect(metricValue(metrics, #"kisum_auth_access_denials_total{reason="access_inactive"}"#) == 2)
     }
 
     @Test func delegationsLendOnlyWhatTheDelegatorHoldsAndEndWhenRevoked() async throws {
