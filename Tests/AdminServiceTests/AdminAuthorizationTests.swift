@@ -80,6 +80,7 @@ import Testing
         #expect(rotated.status == 200, "\(rotated.body)")
         #expect(try await world.admin("POST", "/admin/v1/keys/rotate", token: root, body: #"{"reason":"routine"}"#).status == 200)
 
+        #expect(try await world.admin("POST", "/admin/v1/companies/acme/status", token: root, body: #"{"status":"bogus"}"#).status == 422)
         let reject = try await world.admin("POST", "/admin/v1/companies/acme/status", token: root, body: #"{"status":"rejected","reason":"fraud"}"#)
         #expect(reject.status == 428)
         #expect(try await world.admin("POST", "/admin/v1/catalog/addons/finance_addon/retire", token: root, body: #"{"reason":"x"}"#).status == 428)

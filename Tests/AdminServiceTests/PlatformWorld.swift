@@ -73,11 +73,8 @@ struct PlatformWorld {
 
     /// Calls an internal route of `service` as `caller`.
     func call(_ service: RunningDaemon, _ method: String, _ path: String, as caller: String = "admin", body: String? = nil) async throws -> TestResponse {
-        let callee = service.managementURL == core.managementURL ? "core" : "auth"
-        let token = try await ServiceCredentialSigner(service: caller, key: keys[caller]!).token(for: callee)
-        var headers = [("x-kisum-service-token", token), ("idempotency-key", UUID().uuidString)]
-        if body != nil { headers.append(("content-type", "application/json")) }
-        return try await TestHTTP.send(method, service.managementURL + path, headers: headers, body: body)
+        try await TestHTTP.internalCall(method, service.managementURL + path, caller: caller, key: keys[caller]!,
+                                        callee: service.managementURL == core.managementURL ? "core" : "auth", body: body)
     }
 
     private func seed() async throws {

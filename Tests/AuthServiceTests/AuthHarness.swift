@@ -46,10 +46,8 @@ struct AuthHarness {
     func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil,
               headers extra: [(String, String)] = []) async throws -> TestResponse {
         let key = caller == "core" ? core : caller == "finance" ? finance : admin
-        let token = try await ServiceCredentialSigner(service: caller, key: key).token(for: "auth")
-        var headers = [("x-kisum-service-token", token)] + extra
-        if body != nil { headers.append(("content-type", "application/json")) }
-        return try await TestHTTP.send(method, daemon.managementURL + path, headers: headers, body: body)
+        return try await TestHTTP.internalCall(method, daemon.managementURL + path, caller: caller, key: key, callee: "auth", body: body,
+                                               headers: extra, idempotencyKey: nil)
     }
 
     /// Signs an access token with the key that is active in the database, the way Auth does,

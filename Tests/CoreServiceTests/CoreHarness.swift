@@ -67,11 +67,8 @@ struct CoreHarness {
         case "finance": keys.finance
         default: keys.admin
         }
-        let token = try await ServiceCredentialSigner(service: caller, key: key).token(for: "core")
-        var headers = [("x-kisum-service-token", token)]
-        if body != nil { headers.append(("content-type", "application/json")) }
-        if let idempotencyKey, method != "GET" { headers.append(("idempotency-key", idempotencyKey)) }
-        return try await TestHTTP.send(method, url + path, headers: headers, body: body)
+        return try await TestHTTP.internalCall(method, url + path, caller: caller, key: key, callee: "core", body: body,
+                                               idempotencyKey: idempotencyKey)
     }
 
     func stop() async throws { try await daemon.shutdown() }

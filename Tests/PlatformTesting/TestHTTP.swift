@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import ServiceAuth
 
 /// A test's HTTP exchange, read whole.
 public struct TestResponse: Sendable {
@@ -52,4 +53,19 @@ public func metricValue(_ text: String, _ sample: String) -> Double? {
         return Double(line.dropFirst(sample.count + 1))
     }
     return nil
+}
+
+extension TestHTTP {
+    /// Calls an internal route the way another service does: a fresh service credential from
+    /// `caller` (signed with `key`) for `callee`, JSON when there is a body, and an
+    /// idempotency key on writes.
+    public static func internalCall(_ method: String, _ url: String, caller: String, key: ServiceKey, callee: String,
+                                    body: String? = nil, headers extra: [(String, String)] = [],
+                                    idempotencyKey: String? = UUID().uuidString) async throws -> TestResponse {
+        let token = try await ServiceCredentialSigner(service: caller, key: key).token(for: callee)
+        var headers = [("x-kisum-service-token", token)] + extra
+        if body != nil { headers.append(("content-type", "application/json")) }
+        if let idempotencyKey, method != "GET" { headers.append(("idempotency-key", idempotencyKey)) }
+        return try await send(method, url, headers: headers, body: body)
+    }
 }

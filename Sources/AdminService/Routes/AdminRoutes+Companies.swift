@@ -39,6 +39,9 @@ extension AdminRoutes {
             let checked = try await gate.require(.orgsApprove, request, context)
             let company = try await resolve(context)
             let input = try await request.decodeJSON(as: StatusInput.self, context: context)
+            guard ["pending", "approved", "rejected", "suspended"].contains(input.status) else {
+                throw PlatformError(.validationFailed, "status is pending, approved, rejected or suspended")
+            }
             let action = AdminActions.Action(name: "company.status.\(input.status)", permission: .orgsApprove, targetType: "company",
                                              target: company.slug,
                                              confirmation: ["rejected", "suspended"].contains(input.status) ? company.slug : nil)

@@ -47,6 +47,7 @@ extension AdminRoutes {
             let checked = try await gate.require(.usersManage, request, context)
             let (user, email) = try await userEmail(context)
             let input = try await request.decodeJSON(as: StatusInput.self, context: context)
+            guard ["active", "disabled"].contains(input.status) else { throw PlatformError(.validationFailed, "status is active or disabled") }
             let action = AdminActions.Action(name: "user.status.\(input.status)", permission: .usersManage, targetType: "user", target: email,
                                              confirmation: input.status == "disabled" ? email : nil)
             return try await actions.perform(action, input: input, request, context, identity: checked) { admin in
