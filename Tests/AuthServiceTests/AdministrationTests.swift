@@ -114,7 +114,7 @@ import Testing
         defer { Task { await world.stop() } }
         let byEmail = try await world.auth.call("GET", "/internal/v1/users?email=ADA@acme.test")
         let users = try #require(try byEmail.json()["users"] as? [[String: Any]])
-        #expect(users.count == 1 && (users.first?["id"] as? String)?.lowercased() == world.user.uuidString.lowercased())
+        #expect(users.count == 1 && users.first?["id"] as? String == world.user.uuidString.lowercased())  // canonical lower case
         #expect((try await world.auth.call("GET", "/internal/v1/users?query=nobody").json()["users"] as? [Any])?.count == 0)
         let user = try await world.auth.call("GET", "/internal/v1/users/\(world.user)")
         #expect((try user.json()["memberships"] as? [[String: Any]])?.first?["company_slug"] as? String == "acme")

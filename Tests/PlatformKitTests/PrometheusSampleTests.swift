@@ -35,3 +35,4 @@ import Testing
         #expect(samples.quantile(0.5, ofHistogram: "missing") == nil)
     }
 }
+

@@ -66,11 +66,6 @@ extension JSONDecoder {
 }
 
 extension JSONEncoder {
-    /// The encoder for responses: ISO 8601 dates, sorted keys.
-    public static var platform: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    /// The encoder for responses: ISO 8601 dates, sorted keys, lower-case UUIDs.
+    public static var platform: JSONEncoder { PlatformJSONEncoder() }
 }
