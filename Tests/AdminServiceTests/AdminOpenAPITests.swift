@@ -27,6 +27,7 @@ import Testing
             ("POST", "/admin/v1/catalog/{kind}", "/admin/v1/catalog/modules", #"{"key":"venue","name":"Venue"}"#),
             ("PUT", "/admin/v1/catalog/{kind}/{key}", "/admin/v1/catalog/modules/venue", #"{"name":"Venues","expected_version":1}"#),
             ("POST", "/admin/v1/catalog/{kind}/{key}/retire", "/admin/v1/catalog/modules/venue/retire", #"{"reason":"unused","confirm":"venue","expected_version":2}"#),
+            ("POST", "/admin/v1/companies", nil, #"{"slug":"newco","name":"New Co"}"#),
             ("GET", "/admin/v1/companies", "/admin/v1/companies?query=ac", nil),
             ("GET", "/admin/v1/companies/{company}", "/admin/v1/companies/acme", nil),
             ("PUT", "/admin/v1/companies/{company}/subscription", "/admin/v1/companies/acme/subscription", #"{"package_key":"basic",\#(period)}"#),

@@ -11,7 +11,7 @@ extension AdminRoutes {
         let slug: String
     }
 
-    /// Companies: search and view (`companies.read`), approve/reject/suspend (`orgs.approve`;
+    /// Companies: search and view (`companies.read`), create, approve/reject/suspend (`orgs.approve`;
     /// rejecting and suspending are high-risk), subscriptions and add-ons (`subscriptions.write`;
     /// canceling is high-risk). After a Core change Admin also invalidates the company's access in
     /// Auth, so users see it on their next request whatever the state of Core's outbox.
@@ -19,6 +19,14 @@ extension AdminRoutes {
         group.get("companies") { request, context in
             try await read(.companiesRead, request, context) {
                 try await auth.send(.get, "/internal/v1/companies" + Self.query(request, ["query", "status", "limit", "after"]))
+            }
+        }
+        group.post("companies") { request, context in
+            let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
+            let action = AdminActions.Action(name: "company.create", permission: .orgsApprove, targetType: "company",
+                                             target: input.string("slug") ?? "?")
+            return try await actions.perform(action, input: input, request, context) { admin in
+                try await auth.send(.post, "/internal/v1/companies", json: input, actor: admin)
             }
         }
         group.get("companies/{company}") { request, context in
