@@ -55,10 +55,13 @@ extension AuthDaemon: LocalDevelopmentHooks {
                 _ = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
             }
         }
-        // Acme staff: a viewer who holds finance.write through a delegation from the owner.
+        // Acme staff: a viewer and bookkeeper (a custom role) who holds finance.write through a
+        // delegation from the owner.
+        _ = try await post("/internal/v1/companies/\(DemoCompanies.acme)/roles",
+                           DemoRole(key: "bookkeeper", name: "Bookkeeper", permissions: ["finance.read", "finance.export"]))
         if let staff = try await post("/internal/v1/users", DemoUser(email: "staff@demo.kisum.local", password: demoPassword, platform_roles: [])) {
             _ = try await post("/internal/v1/memberships", DemoMembership(user_id: staff, company_id: DemoCompanies.acme.uuidString,
-                                                                         roles: ["viewer"], modules: ["core_app", "finance"]))
+                                                                         roles: ["viewer", "bookkeeper"], modules: ["core_app", "finance"]))
         }
         try await delegateOnce(client, from: "acme@demo.kisum.local", to: "staff@demo.kisum.local", in: "acme")
         try recordCredentials(state: state, admin: secrets.appendingPathComponent("platform-admin.password").path,
@@ -118,6 +121,12 @@ struct DemoCompany: Encodable, Sendable {
     let slug: String
     let name: String
     let status: String
+}
+
+struct DemoRole: Encodable, Sendable {
+    let key: String
+    let name: String
+    let permissions: [String]
 }
 
 struct DemoDelegation: Encodable, Sendable {
