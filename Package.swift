@@ -124,6 +124,12 @@ let package = Package(
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
+        // The post-deployment smoke test (HTTP only), for kisum-ops and pipelines.
+        .target(
+            name: "PlatformSmoke",
+            dependencies: ["PlatformKit", "ServiceAuth", .httpTypes, .nioCore, .nioFoundation],
+            swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
@@ -131,7 +137,7 @@ let package = Package(
         .executableTarget(name: "kisum-admin", dependencies: ["AdminService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformSmoke", "PlatformKit", "PlatformPostgres", "ServiceAuth",
                            .argumentParser, .crypto, .httpTypes],
             swiftSettings: strict),
 
@@ -164,7 +170,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AdminServiceTests",
-            dependencies: ["AdminService", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
+            dependencies: ["AdminService", "PlatformSmoke", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
                            "ServiceAuth", "PlatformTesting"],
             swiftSettings: strict),
     ]
