@@ -27,7 +27,7 @@ public struct PeriodicJob: Service {
                 try await work()
             } catch {
                 metrics.counter("kisum_job_failures_total", help: "Failed passes of background jobs, by job.",
-                                labels: [("job", name)]).increment()
+                                labels: [("job_name", name)]).increment()
                 logger.warning("background job pass failed", metadata: ["job": .string(name), "error_type": "\(type(of: error))"])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

@@ -19,7 +19,7 @@ import Testing
         #expect(try await eventually { passes.withLockedValue { $0 } >= 6 })
         task.cancel()
         _ = try? await task.value
-        let failures = metricValue(metrics.render(), #"kisum_job_failures_total{job="flaky"}"#) ?? 0
+        let failures = metricValue(metrics.render(), #"kisum_job_failures_total{job_name="flaky"}"#) ?? 0
         #expect(failures >= 3)
         let stopped = passes.withLockedValue { $0 }
         try await Task.sleep(for: .milliseconds(100))
