@@ -25,6 +25,7 @@ public final class JWKSVerifier: Sendable {
         var kids: Set<String> = []
         var fetchedAt: ContinuousClock.Instant?
         var lastAttempt: ContinuousClock.Instant?
+        var inflight: Task<Fetched, any Error>?
     }
 
     public static let invalidToken = PlatformError.Code("invalid_token", .unauthorized)
@@ -72,34 +73,61 @@ public final class JWKSVerifier: Sendable {
     }
 
     /// Keys that publish `kid`, refreshing the JWKS when it is old or does not know the kid.
+    /// Concurrent callers share one fetch in flight.
     private func keys(for kid: String) async throws -> JWTKeyCollection {
         let now = ContinuousClock.now
-        let (current, known, fresh, mayRetry) = cache.withLockedValue { cache in
-            (cache.keys, cache.kids.contains(kid), cache.fetchedAt.map { now - $0 < cacheTTL } ?? false,
-             cache.lastAttempt.map { now - $0 >= minimumRefreshInterval } ?? true)
+        enum Plan { case serve(JWTKeyCollection), await(Task<Fetched, any Error>), fallBack }
+        let plan: Plan = cache.withLockedValue { cache in
+            let known = cache.kids.contains(kid), fresh = cache.fetchedAt.map { now - $0 < cacheTTL } ?? false
+            if let keys = cache.keys, known, fresh { return .serve(keys) }
+            if let inflight = cache.inflight { return .await(inflight) }
+            guard cache.lastAttempt.map({ now - $0 >= minimumRefreshInterval }) ?? true else { return .fallBack }
+            cache.lastAttempt = now
+            let task = Task { try await self.fetch() }
+            cache.inflight = task
+            return .await(task)
         }
-        if let current, known, fresh { return current }
-        if mayRetry {
-            cache.withLockedValue { $0.lastAttempt = now }
+        switch plan {
+        case .serve(let keys):
+            return keys
+        case .await(let task):
             do {
-                let (keys, kids) = try await fetch()
-                cache.withLockedValue { $0 = Cache(keys: keys, kids: kids, fetchedAt: now, lastAttempt: now) }
-                guard kids.contains(kid) else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
-                return keys
+                let fetched = try await task.value
+                cache.withLockedValue { cache in
+                    if cache.inflight == task {
+                        cache.inflight = nil
+                        cache.keys = fetched.keys
+                        cache.kids = fetched.kids
+                        cache.fetchedAt = now
+                    }
+                }
+                guard fetched.kids.contains(kid) else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
+                return fetched.keys
             } catch let error as PlatformError {
                 throw error
             } catch {
+                cache.withLockedValue { if $0.inflight == task { $0.inflight = nil } }
                 logger.warning("JWKS fetch failed", metadata: ["error_type": "\(type(of: error))"])
             }
+        case .fallBack:
+            break
         }
-        // Auth unreachable (or refreshed moments ago): the last good JWKS, within the stale limit.
-        let stale = cache.withLockedValue { cache in cache.fetchedAt.map { now - $0 < staleLimit } ?? false }
+        // Auth unreachable (or refetched moments ago): the last good JWKS, within the stale limit.
+        let (current, known, stale) = cache.withLockedValue { cache in
+            (cache.keys, cache.kids.contains(kid), cache.fetchedAt.map { now - $0 < staleLimit } ?? false)
+        }
         guard let current, stale else { throw PlatformError(Self.jwksUnavailable, "Token keys are unavailable; retry shortly.") }
         guard known else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
         return current
     }
 
-    private func fetch() async throws -> (JWTKeyCollection, Set<String>) {
+    /// A fetched JWKS: the keys and the kids it publishes.
+    struct Fetched: Sendable {
+        let keys: JWTKeyCollection
+        let kids: Set<String>
+    }
+
+    private func fetch() async throws -> Fetched {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         let response = try await client.execute(request, timeout: .seconds(3))
@@ -109,7 +137,7 @@ public final class JWKSVerifier: Sendable {
         let data = Data(buffer: body)
         let kids = Set(try JSONDecoder().decode(Document.self, from: data).keys.compactMap(\.kid))
         let keys = try await JWTKeyCollection().add(jwksJSON: String(decoding: data, as: UTF8.self))
-        return (keys, kids)
+        return Fetched(keys: keys, kids: kids)
     }
 }
 

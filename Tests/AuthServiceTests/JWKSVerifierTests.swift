@@ -45,6 +45,24 @@ import Testing
         #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "invalid_token")
     }
 
+    @Test func concurrentCallersShareOneFetch() async throws {
+        let auth = try await AuthHarness.start()
+        defer { Task { try? await auth.stop() } }
+        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+        let (token, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
+        func fetches() async throws -> Double {
+            let metrics = try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body
+            return metricValue(metrics, #"kisum_http_requests_total{listener="public",route="/.well-known/jwks.json",method="GET",status="200"}"#) ?? 0
+        }
+        let before = try await fetches()
+        let verifier = verifier(auth)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 { group.addTask { _ = try await verifier.verify(token) } }
+            try await group.waitForAll()
+        }
+        #expect(try await fetches() - before == 1)
+    }
+
     @Test func aNewKeyIsPickedUpAndAnAbsentAuthFailsClosedOnlyWithoutKeys() async throws {
         let auth = try await AuthHarness.start()
         #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
