@@ -26,11 +26,12 @@ import Testing
         // The first connections may take a moment on a loaded machine.
         #expect(try await eventually(within: .seconds(15)) { try await TestHTTP.get(ready).status == 200 })
 
-        // PostgreSQL stops: 503 within the check timeout (1 s), naming the failed check.
+        // PostgreSQL stops: 503 bounded by the check timeout (1 s) rather than by TCP or pool
+        // waits, naming the failed check. The bound is generous: the full suite loads 2 cores.
         try await cluster.stop()
         let down = try await timed { try await TestHTTP.get(ready) }
         #expect(down.value.status == 503)
-        #expect(down.elapsed < .seconds(3))
+        #expect(down.elapsed < .seconds(10))
         let failed = try #require((try down.value.json()["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "postgres" })
         #expect(failed["status"] as? String == "fail")
         #expect(try await TestHTTP.get(daemon.managementURL + "/health").status == 200)  // liveness is unaffected
@@ -43,7 +44,7 @@ import Testing
         try await redis.kill()
         let redisDown = try await timed { try await TestHTTP.get(ready) }
         #expect(redisDown.value.status == 503)
-        #expect(redisDown.elapsed < .seconds(3))
+        #expect(redisDown.elapsed < .seconds(10))
         try await redis.start()
         #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(ready).status == 200 })
         try await daemon.shutdown()
