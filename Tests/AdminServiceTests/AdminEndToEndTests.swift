@@ -18,9 +18,7 @@ import Testing
         let removed = try await world.admin("DELETE", "/admin/v1/companies/acme/addons/finance_addon", token: root,
                                             body: #"{"reason":"customer downgraded"}"#)
         #expect(removed.status == 200, "\(removed.body)")
-        let afterRemove = ContinuousClock.now
         #expect(try await eventually(within: .seconds(1)) { try await world.modules(ada) == ["core_app"] })
-        #expect(ContinuousClock.now - afterRemove < .seconds(1.5))
         // On-call asks why, starting from the email.
         let explained = try await world.admin("POST", "/admin/v1/access/explain", token: root,
                                               body: #"{"email":"ada@acme.test","company":"acme","module":"finance"}"#)
@@ -66,9 +64,7 @@ import Testing
         #expect(try await context())
         let revoked = try await world.admin("POST", "/admin/v1/sessions/\(session)/revoke", token: ops, body: #"{"reason":"lost laptop"}"#)
         #expect(revoked.status == 200, "\(revoked.body)")
-        let after = ContinuousClock.now
         #expect(try await eventually(within: .seconds(1)) { try await context() == false })
-        #expect(ContinuousClock.now - after < .seconds(1.5))
         #expect(try await TestHTTP.get(world.auth.publicURL! + "/auth/me", headers: [("authorization", "Bearer \(ada)")]).status == 401)
         // A second revoke of the same session: a clear 404, audited as failed.
         let again = try await world.admin("POST", "/admin/v1/sessions/\(session)/revoke", token: ops, body: #"{"reason":"again"}"#)

@@ -114,12 +114,10 @@ import Testing
         #expect(try await world.me(world.company.uuidString).status == 200)  // x-org by id too
 
         // Admin cancels Basic in Core: Auth's answer follows (outbox → signal → new cache key).
-        let canceled = ContinuousClock.now
         let cancel = try await world.admin.send(.post, "/internal/v1/companies/\(world.company)/subscription/cancel", json: ["reason": "test"],
                                                 headers: [("idempotency-key", UUID().uuidString)])
         #expect(cancel.status == 200)
         #expect(try await eventually(within: .seconds(1)) { try modules(try await world.me("acme")) == ["finance"] })
-        #expect(ContinuousClock.now - canceled < .seconds(1.5))
         let all = try await TestHTTP.get(world.auth.daemon.publicURL! + "/auth/me/access", headers: [("authorization", "Bearer \(world.access)")])
         #expect((try all.json()["companies"] as? [[String: Any]])?.count == 1)
     }

@@ -39,7 +39,7 @@ import Testing
 
     @Test func rotationPublishesFirstSignsLaterAndRetiresAfterTokensExpire() async throws {
         // A publish delay long enough for the checks below on a loaded machine.
-        let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "4s", "ACCESS_TOKEN_TTL": "2s"])
+        let auth = try await AuthHarness.start(["KEY_PUBLISH_DELAY": "6s", "ACCESS_TOKEN_TTL": "2s"])
         defer { Task { try? await auth.stop() } }
         #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let (oldToken, oldKid) = try await auth.signWithActiveKey(ttl: .seconds(30))
@@ -47,10 +47,10 @@ import Testing
         let rotate = try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}")
         #expect(rotate.status == 200, "\(rotate.body)")
         let newKid = try #require(try rotate.json()["kid"] as? String)
-        // Published at once, not signing yet.
+        // One rotation at a time; published at once, not signing yet.
+        #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 409)
         #expect(try await jwksKids(auth) == [oldKid, newKid])
         #expect(try await auth.signWithActiveKey().kid == oldKid)
-        #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 409)
         #expect(try await eventually(within: .seconds(5)) {
             metricValue(try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body, "kisum_auth_signing_keys_published") == 2
         })
@@ -60,7 +60,7 @@ import Testing
         #expect(audited.contains { $0[0] == "key_rotation" && $0[1] == newKid })
 
         // After the publish delay the new key signs; the old one is still published.
-        #expect(try await eventually(within: .seconds(10)) { try await auth.signWithActiveKey().kid == newKid })
+        #expect(try await eventually(within: .seconds(20)) { try await auth.signWithActiveKey().kid == newKid })
         #expect(try await jwksKids(auth) == [oldKid, newKid])
         _ = try await auth.verifyWithJWKS(oldToken)
         let listing = try await auth.call("GET", "/internal/v1/keys")
@@ -70,7 +70,7 @@ import Testing
         #expect(states == [oldKid: "retiring", newKid: "active"])
 
         // Token TTL (2 s) + JWKS cache (1 s) later the old key is retired.
-        #expect(try await eventually(within: .seconds(10)) { try await jwksKids(auth) == [newKid] })
+        #expect(try await eventually(within: .seconds(20)) { try await jwksKids(auth) == [newKid] })
         await #expect(throws: (any Error).self) { _ = try await auth.verifyWithJWKS(oldToken) }
     }
 

@@ -58,7 +58,8 @@ import Testing
         let server = RedisServerProcess()
         try await server.start()
         let (redis, metrics) = client(server.url, threshold: 2, cooldown: .milliseconds(300))
-        try await redis.set("k", Array("v".utf8))
+        // The first connection to a fresh server can exceed 100 ms on a loaded machine.
+        #expect(try await eventually(within: .seconds(10)) { (try? await redis.set("k", Array("v".utf8))) != nil })
 
         // Traffic while Redis dies: every call returns or fails within its timeout.
         let traffic = Task {
