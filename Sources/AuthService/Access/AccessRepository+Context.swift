@@ -26,18 +26,12 @@ extension AccessRepository {
                                                       AND s.revoked_at IS NULL AND s.expires_at > now()),
                    u.status = 'active',
                    m.id, m.status, c.id, c.slug, c.name, c.status, m.access_version,
-                   coalesce((SELECT array_agg(g.module_key) FROM membership_module_grants g WHERE g.membership_id = m.id), '{}'),
-                   coalesce((SELECT array_agg(DISTINCT p) FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
-                                  unnest(r.permissions) p WHERE mr.membership_id = m.id), '{}'),
-                   coalesce((SELECT array_agg(DISTINCT p) FROM delegations d, unnest(d.permissions) p
-                             WHERE d.to_membership = m.id AND d.revoked_at IS NULL AND d.expires_at > now()
-                               AND EXISTS (SELECT 1 FROM memberships f JOIN membership_roles fr ON fr.membership_id = f.id
-                                           JOIN roles fro ON fro.id = fr.role_id
-                                           WHERE f.id = d.from_membership AND f.status = 'active' AND p = ANY(fro.permissions))), '{}'),
+                   coalesce(mg.modules, '{}'), coalesce(mg.role_permissions, '{}'), coalesce(mg.delegated_permissions, '{}'),
                    coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = c.id), 0)
             FROM users u
             LEFT JOIN companies c ON c.id = \(orgID) OR c.slug = \(org)
             LEFT JOIN memberships m ON m.user_id = u.id AND m.company_id = c.id
+            LEFT JOIN membership_grants mg ON mg.membership_id = m.id
             WHERE u.id = \(userID)
             """, operation: "access_context", logger: logger)
         guard let row = rows.first else { return nil }

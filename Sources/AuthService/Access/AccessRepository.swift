@@ -30,7 +30,7 @@ extension [MembershipSummary] {
     /// The membership in the company named by `org` (an `x-org` value: company id or slug).
     func matching(org: String) -> MembershipSummary? {
         let org = org.trimmingCharacters(in: .whitespaces).lowercased()
-        return first { $0.companyID.uuidString.lowercased() == org || $0.companySlug == org }
+        return first { $0.companyID.lowercased == org || $0.companySlug == org }
     }
 }
 
@@ -62,18 +62,10 @@ public struct AccessRepository: Sendable {
     /// The membership's grants and the entitlement version Auth last heard of, in one statement.
     func grants(membershipID: UUID) async throws -> (MembershipGrants, knownEntitlementVersion: Int64) {
         let rows = try await database.query("""
-            SELECT m.company_id, c.slug, m.access_version,
-                   coalesce((SELECT array_agg(g.module_key) FROM membership_module_grants g WHERE g.membership_id = m.id), '{}'),
-                   coalesce((SELECT array_agg(DISTINCT p) FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
-                                  unnest(r.permissions) p WHERE mr.membership_id = m.id), '{}'),
-                   coalesce((SELECT array_agg(DISTINCT p) FROM delegations d, unnest(d.permissions) p
-                             WHERE d.to_membership = m.id AND d.revoked_at IS NULL AND d.expires_at > now()
-                               -- only what the delegator still holds, while its membership is active
-                               AND EXISTS (SELECT 1 FROM memberships f JOIN membership_roles fr ON fr.membership_id = f.id
-                                           JOIN roles fro ON fro.id = fr.role_id
-                                           WHERE f.id = d.from_membership AND f.status = 'active' AND p = ANY(fro.permissions))), '{}'),
+            SELECT m.company_id, c.slug, m.access_version, mg.modules, mg.role_permissions, mg.delegated_permissions,
                    coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = m.company_id), 0)
-            FROM memberships m JOIN companies c ON c.id = m.company_id WHERE m.id = \(membershipID)
+            FROM memberships m JOIN companies c ON c.id = m.company_id JOIN membership_grants mg ON mg.membership_id = m.id
+            WHERE m.id = \(membershipID)
             """, operation: "grants_read", logger: logger)
         guard let row = rows.first else { throw PlatformError(.notFound, "no membership \(membershipID)") }
         let (company, slug, accessVersion, modules, rolePermissions, delegated, known) =
@@ -88,7 +80,7 @@ public struct AccessRepository: Sendable {
         do {
             _ = try await database.query("""
                 INSERT INTO audit_events (actor, action, target, outcome, request_id)
-                VALUES ('auth', 'access_aggregation', \(company.uuidString.lowercased()), 'entitlements_unavailable', \(RequestTrace.current?.requestID))
+                VALUES ('auth', 'access_aggregation', \(company.lowercased), 'entitlements_unavailable', \(RequestTrace.current?.requestID))
                 """, operation: "audit", logger: logger)
         } catch {
             logger.error("audit of an aggregation failure failed")

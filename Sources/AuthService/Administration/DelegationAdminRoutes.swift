@@ -72,10 +72,9 @@ struct DelegationAdminRoutes: Sendable {
             let id = UUID()
             let company = try await database.withTransaction("delegation_create", logger: context.logger) { connection in
                 let rows = try await connection.query("""
-                    SELECT f.company_id, f.status, t.company_id, t.status,
-                           coalesce((SELECT array_agg(DISTINCT p) FROM membership_roles mr JOIN roles r ON r.id = mr.role_id,
-                                     unnest(r.permissions) p WHERE mr.membership_id = f.id), '{}')
-                    FROM memberships f, memberships t WHERE f.id = \(input.fromMembershipID) AND t.id = \(input.toMembershipID)
+                    SELECT f.company_id, f.status, t.company_id, t.status, fg.role_permissions
+                    FROM memberships f JOIN membership_grants fg ON fg.membership_id = f.id, memberships t
+                    WHERE f.id = \(input.fromMembershipID) AND t.id = \(input.toMembershipID)
                     FOR UPDATE OF t
                     """, logger: context.logger).collect()
                 guard let row = rows.first else { throw PlatformError(.notFound, "no such memberships") }
@@ -101,7 +100,7 @@ struct DelegationAdminRoutes: Sendable {
             return EditedResponse(status: .created, response: ["id": id.lowercased])
         }
         admin.post("{delegation}/revoke") { request, context in
-            let delegation = try AdminSessionRoutes.id(context, "delegation")
+            let delegation = try context.uuidParameter("delegation")
             let input = try await request.decodeJSON(as: RevokeInput.self, context: context)
             try AccessKeys.reason(input.reason)
             try await database.withTransaction("delegation_revoke", logger: context.logger) { connection in
