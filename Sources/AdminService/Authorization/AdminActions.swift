@@ -43,19 +43,18 @@ struct AdminActions: Sendable {
             identity = try await gate.require(action.permission, request, context, target: (action.targetType, action.target))
         }
         guard (input.reason ?? "").count <= 500 else { throw PlatformError(.validationFailed, "reason is at most 500 characters") }
-        let prior = try? await before?()
-        let intent = AuditIntent(actor: identity, permission: action.permission, action: action.name, targetType: action.targetType,
-                                 target: action.target, reason: input.reason, before: prior.flatMap(Self.auditJSON),
-                                 requestID: context.trace.requestID)
+        // The confirmation is checked before anything is fetched for the audit's before-state.
         if let expected = action.confirmation {
             let reason = input.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard input.confirm == expected, !reason.isEmpty else {
                 count(action.name, "unconfirmed")
-                try? await audit.denied(intent, errorCode: Self.confirmationRequired.name)
+                try? await audit.denied(intent(action, identity, input, context, before: nil), errorCode: Self.confirmationRequired.name)
                 throw PlatformError(Self.confirmationRequired,
                                     "\(action.name) is high-risk: send \"confirm\": \"\(expected)\" and a \"reason\".")
             }
         }
+        let prior = try? await before?()
+        let intent = intent(action, identity, input, context, before: prior.flatMap(Self.auditJSON))
         let id: Int64
         do {
             id = try await audit.begin(intent)
@@ -69,7 +68,7 @@ struct AdminActions: Sendable {
             try? await audit.finish(id, outcome: "ok", after: Self.auditJSON(answer), errorCode: nil)
             count(action.name, "ok")
             logger.notice("admin action", metadata: ["action": .string(action.name), "target": .string(action.target),
-                                                     "admin_id": .string(identity.userID.uuidString.lowercased())])
+                                                     "admin_id": .string(identity.userID.lowercased)])
             return answer.response
         } catch {
             let code = (error as? PlatformError)?.code.name ?? "internal_error"
@@ -77,6 +76,12 @@ struct AdminActions: Sendable {
             count(action.name, "failed")
             throw error
         }
+    }
+
+    private func intent(_ action: Action, _ identity: AdminIdentity, _ input: some AdminInput, _ context: PlatformRequestContext,
+                        before: String?) -> AuditIntent {
+        AuditIntent(actor: identity, permission: action.permission, action: action.name, targetType: action.targetType,
+                    target: action.target, reason: input.reason, before: before, requestID: context.trace.requestID)
     }
 
     private func count(_ action: String, _ outcome: String) {
