@@ -6,6 +6,7 @@ import Logging
 import PlatformDaemon
 import PlatformKit
 import PlatformTesting
+import ServiceAuth
 import Testing
 
 /// The verifier every service other than Auth uses, against the real Auth's JWKS.
@@ -40,7 +41,7 @@ import Testing
                                          kid: JWKIdentifier(string: material.kid))
         #expect(await code { try await verifier.verify(forged) } == "invalid_token")
         // alg "none" with a published kid.
-        let header = Data(#"{"alg":"none","kid":"\#(JWTHeaderKid.of(token))"}"#.utf8).base64EncodedString()
+        let header = Data(#"{"alg":"none","kid":"\#(JWTHeaderPeek.fields(of: token)?.kid ?? "")"}"#.utf8).base64EncodedString()
         let parts = token.split(separator: ".")
         #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "invalid_token")
     }
@@ -80,15 +81,5 @@ import Testing
         _ = try await verifier.verify(second)  // the last good JWKS keeps serving (bounded by the stale limit)
         let cold = self.verifier(auth, url: url)
         #expect(await code { try await cold.verify(second) } == "jwks_unavailable")
-    }
-}
-
-/// Reads a JWT's `kid` (test helper).
-enum JWTHeaderKid {
-    static func of(_ token: String) -> String {
-        var base64 = String(token.split(separator: ".")[0]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        let object = try? JSONSerialization.jsonObject(with: Data(base64Encoded: base64) ?? Data()) as? [String: Any]
-        return object?["kid"] as? String ?? ""
     }
 }
