@@ -16,11 +16,11 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public init(issuer: String, audience: String, userID: UUID, sessionID: UUID, issuedAt: Date, ttl: Duration) {
         iss = .init(value: issuer)
         aud = .init(value: [audience])
-        sub = .init(value: userID.uuidString.lowercased())
-        sid = sessionID.uuidString.lowercased()
+        sub = .init(value: userID.lowercased)
+        sid = sessionID.lowercased
         iat = .init(value: issuedAt)
         exp = .init(value: issuedAt.addingTimeInterval(ttl.secondsValue))
-        jti = .init(value: UUID().uuidString.lowercased())
+        jti = .init(value: UUID().lowercased)
     }
 
     public func verify(using algorithm: some JWTAlgorithm) async throws {

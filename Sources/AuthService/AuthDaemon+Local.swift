@@ -81,7 +81,7 @@ extension AuthDaemon: LocalDevelopmentHooks {
             let query = email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? email
             guard let id = try await client.send(.get, "/internal/v1/users?email=\(query)").decode(Page.self).users.first?.id else { return nil }
             let user = try await client.send(.get, "/internal/v1/users/\(id)").decode(User.self)
-            return user.memberships?.first { $0.companySlug == company }?.membershipID.uuidString.lowercased()
+            return user.memberships?.first { $0.companySlug == company }?.membershipID.lowercased
         }
         guard let giver = try await membership(from), let receiver = try await membership(to) else { return }
         struct Detail: Decodable { let delegations_received: [DelegationView] }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PlatformKit
 
 /// An Ed25519 key pair for service credentials, in the base64 forms the configuration uses.
 public struct ServiceKey: Sendable {
@@ -22,7 +23,7 @@ public struct ServiceKey: Sendable {
 
     /// The first 8 bytes of SHA-256 of the raw public key, hex: identifies the key in `kid`.
     public static func keyID(for publicKey: Curve25519.Signing.PublicKey) -> String {
-        SHA256.hash(data: publicKey.rawRepresentation).prefix(8).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: publicKey.rawRepresentation).prefix(8).hexEncoded
     }
 }
 

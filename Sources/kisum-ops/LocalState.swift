@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PlatformKit
 import PlatformDaemon
 import ServiceAuth
 
@@ -51,7 +52,7 @@ struct LocalState {
 
     /// 32 random bytes, hex.
     static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexEncoded
     }
 
     /// Local listener addresses from each daemon's default ports.

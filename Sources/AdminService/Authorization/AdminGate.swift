@@ -30,9 +30,9 @@ struct AdminGate: Sendable {
         }
         struct Decision: Decodable { let allowed: Bool; let reason: String?; let email: String?; let platform_roles: [String] }
         let decision = try await auth.send(.post, "/internal/v1/admin-context",
-                                           json: ["session_id": session.uuidString.lowercased(), "user_id": user.uuidString.lowercased()])
+                                           json: ["session_id": session.lowercased, "user_id": user.lowercased])
             .decode(Decision.self)
-        context.notes.identify(userID: user.uuidString.lowercased(), sessionID: session.uuidString.lowercased())
+        context.notes.identify(userID: user.lowercased, sessionID: session.lowercased)
         guard decision.allowed, let email = decision.email else {
             deny("session", reason: decision.reason ?? "session_revoked")
             throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")

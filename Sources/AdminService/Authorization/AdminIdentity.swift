@@ -1,4 +1,5 @@
 import Foundation
+import PlatformKit
 
 /// The platform administrator behind a request: a valid access token, a live session and
 /// platform roles as Auth holds them right now.
@@ -10,5 +11,5 @@ public struct AdminIdentity: Sendable {
     public let permissions: Set<AdminPermission>
 
     /// How Auth's and Core's audit trails name this administrator.
-    var actingUser: String { "\(email) (\(userID.uuidString.lowercased()))" }
+    var actingUser: String { "\(email) (\(userID.lowercased))" }
 }

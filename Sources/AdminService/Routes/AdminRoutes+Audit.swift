@@ -34,7 +34,7 @@ extension AdminRoutes {
                 guard let id = Int64(before) else { throw PlatformError(.invalidRequest, "before must be an event id") }
                 filter.before = id
             }
-            filter.limit = min(max(query.get("limit", as: Int.self) ?? 50, 1), 200)
+            filter.limit = request.pageLimit()
             let events = try await audit.list(filter)
             return AuditPage(events: events, nextBefore: events.count == filter.limit ? events.last?.id : nil)
         }

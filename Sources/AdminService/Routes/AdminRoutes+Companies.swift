@@ -32,7 +32,7 @@ extension AdminRoutes {
         group.get("companies/{company}") { request, context in
             _ = try await gate.require(.companiesRead, request, context)
             let company = try await resolve(context)
-            let id = company.id.uuidString.lowercased()
+            let id = company.id.lowercased
             async let identity = auth.send(.get, "/internal/v1/companies/\(id)")
             async let subscription = core.send(.get, "/internal/v1/companies/\(id)/subscription")
             async let entitlements = core.send(.get, "/internal/v1/companies/\(id)/entitlements")
@@ -108,7 +108,7 @@ extension AdminRoutes {
                                          before: { try await core.send(.get, "/internal/v1/companies/\(company.id)/subscription") }) { admin in
             let answer = try await change(admin)
             do {
-                _ = try await auth.send(.post, "/internal/v1/access/invalidate", json: ["company_id": company.id.uuidString.lowercased()],
+                _ = try await auth.send(.post, "/internal/v1/access/invalidate", json: ["company_id": company.id.lowercased],
                                         actor: admin)
             } catch {
                 // The change is made; Core's outbox still signals Auth (a little later).

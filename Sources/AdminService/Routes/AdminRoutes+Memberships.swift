@@ -24,16 +24,16 @@ extension AdminRoutes {
             }
         }
         group.get("memberships/{membership}") { request, context in
-            let membership = try Self.uuid(context, "membership")
+            let membership = try context.uuidParameter("membership")
             return try await read(.usersRead, request, context) { try await auth.send(.get, "/internal/v1/memberships/\(membership)") }
         }
         for (method, suffix, name) in [(HTTPRequest.Method.put, "roles", "membership.roles"), (.put, "modules", "membership.modules"),
                                        (.post, "status", "membership.status")] {
             group.on("memberships/{membership}/\(suffix)", method: method) { request, context in
-                let membership = try Self.uuid(context, "membership")
+                let membership = try context.uuidParameter("membership")
                 let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
                 let action = AdminActions.Action(name: name, permission: .membershipsManage, targetType: "membership",
-                                                 target: membership.uuidString.lowercased())
+                                                 target: membership.lowercased)
                 return try await actions.perform(action, input: input, request, context) { admin in
                     try await auth.send(method, "/internal/v1/memberships/\(membership)/\(suffix)", json: input, actor: admin)
                 }
@@ -79,10 +79,10 @@ extension AdminRoutes {
             }
         }
         group.post("delegations/{delegation}/revoke") { request, context in
-            let delegation = try Self.uuid(context, "delegation")
+            let delegation = try context.uuidParameter("delegation")
             let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
             let action = AdminActions.Action(name: "delegation.revoke", permission: .membershipsManage, targetType: "delegation",
-                                             target: delegation.uuidString.lowercased())
+                                             target: delegation.lowercased)
             return try await actions.perform(action, input: input, request, context) { admin in
                 try await auth.send(.post, "/internal/v1/delegations/\(delegation)/revoke", json: input, actor: admin)
             }

@@ -16,7 +16,7 @@ extension AdminRoutes {
         }
         group.get("users/{user}") { request, context in
             _ = try await gate.require(.usersRead, request, context)
-            let user = try Self.uuid(context, "user")
+            let user = try context.uuidParameter("user")
             async let identity = auth.send(.get, "/internal/v1/users/\(user)")
             async let sessions = auth.send(.get, "/internal/v1/users/\(user)/sessions")
             guard var object = try await identity.json() as? [String: Any] else { throw PlatformError(.internalError, "unexpected user") }
@@ -25,10 +25,10 @@ extension AdminRoutes {
                 .response
         }
         group.post("sessions/{session}/revoke") { request, context in
-            let session = try Self.uuid(context, "session")
+            let session = try context.uuidParameter("session")
             let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
             let action = AdminActions.Action(name: "session.revoke", permission: .sessionsRevoke, targetType: "session",
-                                             target: session.uuidString.lowercased())
+                                             target: session.lowercased)
             return try await actions.perform(action, input: input, request, context) { admin in
                 try await auth.send(.post, "/internal/v1/sessions/\(session)/revoke", json: input.forwarded, actor: admin)
             }
@@ -77,9 +77,9 @@ extension AdminRoutes {
             }
             let kind = input.companyID != nil ? "company" : input.membershipID != nil ? "membership" : "user"
             let action = AdminActions.Action(name: "access.invalidate", permission: .accessInvalidate, targetType: kind,
-                                             target: id.uuidString.lowercased())
+                                             target: id.lowercased)
             return try await actions.perform(action, input: input, request, context) { admin in
-                try await auth.send(.post, "/internal/v1/access/invalidate", json: ["\(kind)_id": id.uuidString.lowercased()], actor: admin)
+                try await auth.send(.post, "/internal/v1/access/invalidate", json: ["\(kind)_id": id.lowercased], actor: admin)
             }
         }
         group.post("access/explain") { request, context in
@@ -115,7 +115,7 @@ extension AdminRoutes {
 
     /// The user in the path and their email (what high-risk confirmations name).
     private func userEmail(_ context: PlatformRequestContext) async throws -> (UUID, String) {
-        let user = try Self.uuid(context, "user")
+        let user = try context.uuidParameter("user")
         struct User: Decodable { let email: String }
         return (user, try await auth.send(.get, "/internal/v1/users/\(user)").decode(User.self).email)
     }

@@ -62,9 +62,4 @@ struct AdminRoutes: Sendable {
         components.queryItems = names.compactMap { name in request.uri.queryParameters.get(name).map { URLQueryItem(name: name, value: $0) } }
         return components.queryItems?.isEmpty == false ? "?" + (components.percentEncodedQuery ?? "") : ""
     }
-
-    static func uuid(_ context: PlatformRequestContext, _ name: String) throws -> UUID {
-        guard let id = context.parameters.get(name, as: UUID.self) else { throw PlatformError(.invalidRequest, "\(name) must be a UUID") }
-        return id
-    }
 }

@@ -17,7 +17,7 @@ struct AccessCache: Sendable {
     let logger: Logger
 
     static func key(_ grants: MembershipGrants, entitlementVersion: Int64) -> String {
-        "access:\(grants.companyID.uuidString.lowercased()):\(grants.membershipID.uuidString.lowercased()):\(grants.accessVersion):\(entitlementVersion)"
+        "access:\(grants.companyID.lowercased):\(grants.membershipID.lowercased):\(grants.accessVersion):\(entitlementVersion)"
     }
 
     func get(_ key: String) async -> AccessSnapshot? {

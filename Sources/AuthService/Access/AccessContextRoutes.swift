@@ -52,7 +52,7 @@ struct AccessContextRoutes: Sendable {
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: NetworkPolicy.businessBackends)
             .post("access-context") { request, context in
                 let input = try await request.decodeJSON(as: ContextInput.self, context: context)
-                context.notes.identify(userID: input.userID.uuidString.lowercased(), sessionID: input.sessionID.uuidString.lowercased())
+                context.notes.identify(userID: input.userID.lowercased, sessionID: input.sessionID.lowercased)
                 func deny(_ reason: AccessDenials.Reason) async -> ContextReply {
                     await denials.record(reason, userID: input.userID, sessionID: input.sessionID, company: input.company,
                                          route: "access_context", requestID: context.trace.requestID)

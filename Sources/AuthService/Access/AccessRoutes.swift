@@ -68,7 +68,7 @@ extension AccessRoutes {
         guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org), row.sessionLive else {
             try await authenticator.refuseRevoked(identity, context)
         }
-        context.notes.identify(userID: identity.userID.uuidString.lowercased(), sessionID: identity.sessionID.uuidString.lowercased())
+        context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
         guard row.userActive else {
             await deny(.userInactive, identity, nil, context)
             throw PlatformError(Self.accessInactive, "This account is not active.")
@@ -80,7 +80,7 @@ extension AccessRoutes {
             await deny(.accessInactive, identity, org, context)
             throw PlatformError(Self.accessInactive, "Your membership or the company is not active.")
         }
-        context.notes.identify(companyID: membership.companyID.uuidString.lowercased())
+        context.notes.identify(companyID: membership.companyID.lowercased)
         return try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion)
     }
 

@@ -47,7 +47,7 @@ struct AccessService: Sendable {
                 .record(ContinuousClock.now - start)
         }
         do {
-            let reply = try await core.send(.get, "/internal/v1/companies/\(company.uuidString.lowercased())/entitlements")
+            let reply = try await core.send(.get, "/internal/v1/companies/\(company.lowercased)/entitlements")
             guard reply.status == 200 else { throw PlatformError(Self.entitlementsUnavailable, "Core answered \(reply.status)") }
             return try reply.decode(CompanyEntitlementsView.self)
         } catch {

@@ -16,11 +16,11 @@ struct AdminSessionRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
         admin.get("users/{user}/sessions") { _, context in
-            let user = try Self.id(context, "user")
+            let user = try context.uuidParameter("user")
             return AdminSessionList(sessions: try await sessions.liveSessions(userID: user))
         }
         admin.post("sessions/{session}/revoke") { request, context in
-            let session = try Self.id(context, "session")
+            let session = try context.uuidParameter("session")
             let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
             guard try await sessions.revoke(sessionID: session, userID: nil, reason: "admin:\(input.reason ?? "unspecified")") else {
                 throw PlatformError(.notFound, "no live session \(session)")
@@ -30,18 +30,13 @@ struct AdminSessionRoutes: Sendable {
             return ["revoked": true]
         }
         admin.post("users/{user}/sessions/revoke-all") { request, context in
-            let user = try Self.id(context, "user")
+            let user = try context.uuidParameter("user")
             let input = try await request.decodeJSON(as: ReasonInput.self, context: context)
             let count = try await sessions.revokeAll(userID: user, reason: "admin:\(input.reason ?? "unspecified")")
             try await sessions.recordAdmin("logout_all", target: user.uuidString, request: request, context: context,
                                            details: ["reason": input.reason ?? "", "revoked_sessions": String(count)])
             return ["revoked_sessions": count]
         }
-    }
-
-    static func id(_ context: PlatformRequestContext, _ name: String) throws -> UUID {
-        guard let id = context.parameters.get(name, as: UUID.self) else { throw PlatformError(.invalidRequest, "\(name) must be a UUID") }
-        return id
     }
 }
 

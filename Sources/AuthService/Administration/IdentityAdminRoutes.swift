@@ -59,7 +59,7 @@ struct IdentityAdminRoutes: Sendable {
             guard !rows.isEmpty else { throw PlatformError(Self.alreadyExists, "a user with this email exists") }
             try await audit.recordAdmin("user_create", target: id.uuidString, request: request, context: context,
                                         details: ["email": input.email, "platform_roles": (input.platformRoles ?? []).joined(separator: ",")])
-            return ["id": id.uuidString.lowercased()]
+            return ["id": id.lowercased]
         }
         admin.post("companies") { request, context in
             let input = try await request.decodeJSON(as: CompanyInput.self, context: context)
@@ -76,7 +76,7 @@ struct IdentityAdminRoutes: Sendable {
             guard !rows.isEmpty else { throw PlatformError(Self.alreadyExists, "a company with this id or slug exists") }
             try await audit.recordAdmin("company_create", target: id.uuidString, request: request, context: context,
                                         details: ["slug": input.slug, "status": status])
-            return ["id": id.uuidString.lowercased()]
+            return ["id": id.lowercased]
         }
         admin.post("companies/{company}/status") { request, context in
             guard let company = context.parameters.get("company", as: UUID.self) else { throw PlatformError(.invalidRequest, "company must be a UUID") }
@@ -108,7 +108,7 @@ struct IdentityAdminRoutes: Sendable {
             }
             try await audit.recordAdmin("membership_create", target: id.uuidString, request: request, context: context,
                                         details: ["roles": input.roles.sorted().joined(separator: ","), "modules": input.modules.sorted().joined(separator: ",")])
-            return ["id": id.uuidString.lowercased()]
+            return ["id": id.lowercased]
         }
     }
 

@@ -59,7 +59,7 @@ struct IdentityQueryRoutes: Sendable {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
         admin.get("users") { request, context in
             let query = request.uri.queryParameters
-            let limit = Self.limit(query.get("limit", as: Int.self))
+            let limit = request.pageLimit()
             let after = query.get("after") ?? ""
             let email = query.get("email").map { String($0.prefix(320)) }
             let prefix = query.get("query").map { String($0.prefix(320)).lowercased() } ?? ""
@@ -72,7 +72,7 @@ struct IdentityQueryRoutes: Sendable {
             return UserPage(users: users, nextAfter: users.count == limit ? users.last?.email.lowercased() : nil)
         }
         admin.get("users/{user}") { _, context in
-            let id = try AdminSessionRoutes.id(context, "user")
+            let id = try context.uuidParameter("user")
             let rows = try await database.query("SELECT id, email, status, platform_roles, created_at FROM users WHERE id = \(id)",
                                                 operation: "user_read", logger: context.logger)
             guard var user = try rows.first.map(Self.user) else { throw PlatformError(.notFound, "no user \(id)") }
@@ -81,7 +81,7 @@ struct IdentityQueryRoutes: Sendable {
         }
         admin.get("companies") { request, context in
             let query = request.uri.queryParameters
-            let limit = Self.limit(query.get("limit", as: Int.self))
+            let limit = request.pageLimit()
             let after = query.get("after") ?? ""
             let status = query.get("status")
             if let status, !IdentityAdminRoutes.statuses.contains(status) { throw PlatformError(.validationFailed, "unknown status \(status)") }
@@ -109,8 +109,6 @@ struct IdentityQueryRoutes: Sendable {
             return company
         }
     }
-
-    static func limit(_ requested: Int?) -> Int { min(max(requested ?? 50, 1), 200) }
 
     static func escapeLike(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")

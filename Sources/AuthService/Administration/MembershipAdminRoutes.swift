@@ -48,9 +48,9 @@ struct MembershipAdminRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/memberships/{membership}", callers: ["admin"])
-        admin.get { _, context in try await detail(try AdminSessionRoutes.id(context, "membership"), logger: context.logger) }
+        admin.get { _, context in try await detail(try context.uuidParameter("membership"), logger: context.logger) }
         admin.put("roles") { request, context in
-            let membership = try AdminSessionRoutes.id(context, "membership")
+            let membership = try context.uuidParameter("membership")
             let input = try await request.decodeJSON(as: KeysInput.self, context: context)
             guard let roles = input.roles.map({ Array(Set($0)).sorted() }) else { throw PlatformError(.validationFailed, "roles is required") }
             try roles.forEach(AccessKeys.role)
@@ -75,7 +75,7 @@ struct MembershipAdminRoutes: Sendable {
             return try await detail(membership, logger: context.logger)
         }
         admin.put("modules") { request, context in
-            let membership = try AdminSessionRoutes.id(context, "membership")
+            let membership = try context.uuidParameter("membership")
             let input = try await request.decodeJSON(as: KeysInput.self, context: context)
             guard let modules = input.modules.map({ Array(Set($0)).sorted() }) else { throw PlatformError(.validationFailed, "modules is required") }
             try AccessKeys.modules(modules)
@@ -95,7 +95,7 @@ struct MembershipAdminRoutes: Sendable {
             return try await detail(membership, logger: context.logger)
         }
         admin.post("status") { request, context in
-            let membership = try AdminSessionRoutes.id(context, "membership")
+            let membership = try context.uuidParameter("membership")
             let input = try await request.decodeJSON(as: StatusInput.self, context: context)
             guard ["active", "inactive"].contains(input.status) else { throw PlatformError(.validationFailed, "status is active or inactive") }
             try AccessKeys.reason(input.reason)

@@ -44,10 +44,10 @@ struct RoleAdminRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/companies/{company}/roles", callers: ["admin"])
         admin.get { _, context in
-            RoleList(roles: try await roles(company: try AdminSessionRoutes.id(context, "company"), logger: context.logger))
+            RoleList(roles: try await roles(company: try context.uuidParameter("company"), logger: context.logger))
         }
         admin.post { request, context in
-            let company = try AdminSessionRoutes.id(context, "company")
+            let company = try context.uuidParameter("company")
             let input = try await request.decodeJSON(as: RoleInput.self, context: context)
             try AccessKeys.role(input.key)
             try AccessKeys.permissions(input.permissions)
@@ -70,7 +70,7 @@ struct RoleAdminRoutes: Sendable {
             return EditedResponse(status: .created, response: ["id": id.lowercased])
         }
         admin.put("{key}") { request, context in
-            let company = try AdminSessionRoutes.id(context, "company")
+            let company = try context.uuidParameter("company")
             let key = context.parameters.get("key") ?? ""
             let input = try await request.decodeJSON(as: RoleChange.self, context: context)
             try AccessKeys.permissions(input.permissions)
@@ -92,7 +92,7 @@ struct RoleAdminRoutes: Sendable {
             return ["key": key]
         }
         admin.delete("{key}") { request, context in
-            let company = try AdminSessionRoutes.id(context, "company")
+            let company = try context.uuidParameter("company")
             let key = context.parameters.get("key") ?? ""
             let before = try await database.withTransaction("role_delete", logger: context.logger) { connection in
                 let role = try await customRole(company: company, key: key, on: connection, logger: context.logger)
@@ -131,9 +131,4 @@ struct RoleAdminRoutes: Sendable {
         let (id, permissions) = try row.decode((UUID, [String]).self)
         return (id, permissions)
     }
-}
-
-extension UUID {
-    /// The canonical lower-case text form used in JSON and audit targets.
-    var lowercased: String { uuidString.lowercased() }
 }

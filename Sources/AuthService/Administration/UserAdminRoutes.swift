@@ -25,7 +25,7 @@ struct UserAdminRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/users/{user}", callers: ["admin"])
         admin.post("status") { request, context in
-            let user = try AdminSessionRoutes.id(context, "user")
+            let user = try context.uuidParameter("user")
             let input = try await request.decodeJSON(as: StatusInput.self, context: context)
             guard ["active", "disabled"].contains(input.status) else { throw PlatformError(.validationFailed, "status is active or disabled") }
             try AccessKeys.reason(input.reason)
@@ -49,7 +49,7 @@ struct UserAdminRoutes: Sendable {
             return ["status": input.status]
         }
         admin.put("platform-roles") { request, context in
-            let user = try AdminSessionRoutes.id(context, "user")
+            let user = try context.uuidParameter("user")
             let input = try await request.decodeJSON(as: RolesInput.self, context: context)
             let roles = Array(Set(input.platformRoles)).sorted()
             for role in roles where role.range(of: "^platform_[a-z_]{1,40}$", options: .regularExpression) == nil {

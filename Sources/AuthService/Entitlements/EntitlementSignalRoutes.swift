@@ -37,7 +37,7 @@ struct EntitlementSignalRoutes: Sendable {
                 context.logger.info("entitlement version signalled", metadata: [
                     "company_id": .string(signal.companyID.uuidString), "entitlement_version": .stringConvertible(current),
                 ])
-                return ["company_id": signal.companyID.uuidString.lowercased(), "entitlement_version": String(current)]
+                return ["company_id": signal.companyID.lowercased, "entitlement_version": String(current)]
             }
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import PlatformKit
 import JWTKit
 
 /// An RS256 signing key: its private PEM, its kid and its public JWK.
@@ -28,7 +29,7 @@ public struct SigningKeyMaterial: Sendable {
     public init(privatePEM: String) throws {
         let key = try Insecure.RSA.PrivateKey(pem: privatePEM)
         let (modulus, exponent) = try key.publicKey.getKeyPrimitives()
-        let kid = SHA256.hash(data: modulus).prefix(12).map { String(format: "%02x", $0) }.joined()
+        let kid = SHA256.hash(data: modulus).prefix(12).hexEncoded
         self.kid = kid
         self.privatePEM = privatePEM
         self.publicJWK = PublicJWK(kid: kid, n: OpaqueToken.base64URL(modulus), e: OpaqueToken.base64URL(exponent))

@@ -82,7 +82,7 @@ public final class WebhookPasswordResetSender: PasswordResetSender, Service {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "x-kisum-signature", value: "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined())
+        request.headers.add(name: "x-kisum-signature", value: "t=\(timestamp),v1=" + mac.hexEncoded)
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(request, timeout: .seconds(5))
         _ = try await response.body.collect(upTo: 64 * 1024)

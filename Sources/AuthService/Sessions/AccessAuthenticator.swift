@@ -28,7 +28,7 @@ struct AccessAuthenticator: Sendable {
         guard try await sessions.isLive(sessionID: identity.sessionID, userID: identity.userID) else {
             try await refuseRevoked(identity, context)
         }
-        context.notes.identify(userID: identity.userID.uuidString.lowercased(), sessionID: identity.sessionID.uuidString.lowercased())
+        context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
         return identity
     }
 

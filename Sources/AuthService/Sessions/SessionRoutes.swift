@@ -104,7 +104,7 @@ struct SessionRoutes: Sendable {
         }
         let (sessionID, refreshToken) = try await sessions.createSession(
             userID: user.id, ttl: refreshTTL, userAgent: request.headers[.userAgent], ip: context.remoteAddress?.ipAddress)
-        context.notes.identify(userID: user.id.uuidString.lowercased(), sessionID: sessionID.uuidString.lowercased())
+        context.notes.identify(userID: user.id.lowercased, sessionID: sessionID.lowercased)
         count("kisum_auth_logins_total", "Sign-in attempts, by outcome.", outcome: "success")
         try await sessions.audit(actor: user.id.uuidString, action: "login", target: sessionID.uuidString, outcome: "ok",
                                  requestID: context.trace.requestID)

@@ -20,7 +20,7 @@ struct CoreRoutes: Sendable {
         for kind in CatalogKind.allCases {
             // Keyset pagination by key: `after` is the last key of the previous page.
             reads.get("catalog/\(kind.rawValue)") { request, _ in
-                let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 50, 1), 200)
+                let limit = request.pageLimit()
                 let after = request.uri.queryParameters.get("after") ?? ""
                 let catalog = try await store.catalog()
                 let keys: [String] = switch kind {
@@ -47,7 +47,7 @@ struct CoreRoutes: Sendable {
         }
         reads.get("companies/{company}/subscription") { _, context in try await store.companyState(Self.company(context)) }
         reads.get("companies/{company}/history") { request, context in
-            let limit = min(max(request.uri.queryParameters.get("limit", as: Int.self) ?? 50, 1), 200)
+            let limit = request.pageLimit()
             let before = request.uri.queryParameters.get("before", as: Int64.self)
             let entries = try await store.history(Self.company(context), before: before, limit: limit)
             return HistoryPage(entries: entries, nextCursor: entries.count == limit ? entries.last?.id : nil)
@@ -103,7 +103,7 @@ struct CoreRoutes: Sendable {
         }
         let (input, body) = try await request.decodeJSONWithBody(as: Input.self, context: context)
         let fingerprint = SHA256.hash(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8) + body)
-            .map { String(format: "%02x", $0) }.joined()
+            .hexEncoded
         let caller = context.notes.serviceCaller ?? "unknown"
         let change = ChangeContext(actor: (request.headers[.actingUser]).map { "\(caller):\($0)" } ?? caller,
                                    requestID: context.trace.requestID, reason: (input as? any Reasoned)?.reason)
@@ -117,12 +117,7 @@ struct CoreRoutes: Sendable {
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func company(_ context: PlatformRequestContext) throws -> UUID {
-        guard let text = context.parameters.get("company"), let id = UUID(uuidString: text) else {
-            throw PlatformError(.invalidRequest, "company must be a UUID")
-        }
-        return id
-    }
+    static func company(_ context: PlatformRequestContext) throws -> UUID { try context.uuidParameter("company") }
 
     static func key(_ context: PlatformRequestContext, _ name: String) throws -> String {
         guard let key = context.parameters.get(name), isCatalogKey(key) else {
