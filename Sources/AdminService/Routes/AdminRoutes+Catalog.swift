@@ -14,15 +14,15 @@ extension AdminRoutes {
         }
         group.post("catalog/{kind}") { request, context in
             let kind = try Self.kind(context)
-            let input = try await request.decodeJSON(as: CatalogInput.self, context: context)
-            let action = AdminActions.Action(name: "catalog.\(kind).create", permission: .catalogWrite, targetType: kind, target: input.key ?? "?")
+            let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
+            let action = AdminActions.Action(name: "catalog.\(kind).create", permission: .catalogWrite, targetType: kind, target: input.string("key") ?? "?")
             return try await actions.perform(action, input: input, request, context) { admin in
                 try await core.send(.post, "/internal/v1/catalog/\(kind)", json: input, actor: admin, idempotencyKey: Self.idempotencyKey(request))
             }
         }
         group.put("catalog/{kind}/{key}") { request, context in
             let kind = try Self.kind(context), key = try Self.key(context)
-            let input = try await request.decodeJSON(as: CatalogInput.self, context: context)
+            let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
             let action = AdminActions.Action(name: "catalog.\(kind).update", permission: .catalogWrite, targetType: kind, target: key)
             return try await actions.perform(action, input: input, request, context) { admin in
                 try await core.send(.put, "/internal/v1/catalog/\(kind)/\(key)", json: input, actor: admin,
@@ -31,7 +31,7 @@ extension AdminRoutes {
         }
         group.post("catalog/{kind}/{key}/retire") { request, context in
             let kind = try Self.kind(context), key = try Self.key(context)
-            let input = try await request.decodeJSON(as: CatalogInput.self, context: context)
+            let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
             let action = AdminActions.Action(name: "catalog.\(kind).retire", permission: .catalogWrite, targetType: kind, target: key,
                                              confirmation: key)
             return try await actions.perform(action, input: input, request, context) { admin in

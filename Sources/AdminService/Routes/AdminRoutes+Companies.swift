@@ -61,7 +61,7 @@ extension AdminRoutes {
         group.put("companies/{company}/subscription") { request, context in
             let checked = try await gate.require(.subscriptionsWrite, request, context)
             let company = try await resolve(context)
-            let input = try await request.decodeJSON(as: PeriodInput.self, context: context)
+            let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
             return try await coreChange("subscription.set", company, input, request, context, checked) { admin in
                 try await core.send(.put, "/internal/v1/companies/\(company.id)/subscription", json: input, actor: admin,
                                     idempotencyKey: Self.idempotencyKey(request))
@@ -80,7 +80,7 @@ extension AdminRoutes {
             let checked = try await gate.require(.subscriptionsWrite, request, context)
             let company = try await resolve(context)
             let addon = try Self.key(context, "addon")
-            let input = try await request.decodeJSON(as: PeriodInput.self, context: context)
+            let input = try await request.decodeJSON(as: PassThroughInput.self, context: context)
             return try await coreChange("addon.set", company, input, request, context, checked) { admin in
                 try await core.send(.put, "/internal/v1/companies/\(company.id)/addons/\(addon)", json: input, actor: admin,
                                     idempotencyKey: Self.idempotencyKey(request))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Any JSON value, to pass a body on to Auth unchanged (Auth validates it).
+/// Any JSON value, to pass a body on to Auth or Core unchanged (they validate it).
 enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
@@ -33,7 +33,7 @@ enum JSONValue: Codable, Sendable, Equatable {
     }
 }
 
-/// A JSON object passed on to Auth as it is, less `confirm` (Admin's own field).
+/// A JSON object passed on to Auth or Core as it is, less `confirm` (Admin's own field).
 struct PassThroughInput: AdminInput, Encodable {
     var fields: [String: JSONValue]
 
