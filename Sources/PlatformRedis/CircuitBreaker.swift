@@ -69,6 +69,14 @@ public final class CircuitBreaker: Sendable {
         if changed { onChange(.closed) }
     }
 
+    /// The caller gave up before the outcome was known (cancelled): nothing is learned. A
+    /// half-open breaker lets the next call probe instead.
+    public func abandon() {
+        state.withLockedValue { state in
+            if case .halfOpen = state { state = .open(until: .now()) }
+        }
+    }
+
     public func recordFailure() {
         let opened: Bool = state.withLockedValue { state in
             switch state {

@@ -1,11 +1,5 @@
 import NIOCore
 
-/// A batch of commands written together (a pipeline) and the promise for their replies.
-struct RedisRequest: Sendable {
-    let commands: [RedisCommand]
-    let promise: EventLoopPromise<[RESPValue]>
-}
-
 /// Encodes requests with hiredis, matches replies to requests in order (so any number of
 /// batches can be in flight: pipelining), and bounds each batch by the command timeout. A
 /// timeout poisons the connection (a late reply would be matched to the wrong request), so

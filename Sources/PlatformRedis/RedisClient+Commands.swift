@@ -22,15 +22,27 @@ extension RedisClient {
         return try await send(RedisCommand("DEL", keys)).int ?? 0
     }
 
-    /// Atomically increments `key` and sets its expiry on first use; returns the new count.
+    /// Increments `key` and makes sure it expires: one Lua script, so the counter and its
+    /// expiry are set together (a timeout between two commands cannot leave a counter that
+    /// never expires and locks its subject out for good). A counter found without an expiry
+    /// (left by an older client) gets one. Returns the new count.
     public func incrementWindow(_ key: String, window: Duration) async throws(RedisError) -> Int {
-        let replies = try await pipeline([
-            RedisCommand("INCR", [key]),
-            RedisCommand("PEXPIRE", [key, String(max(1, Int(window.milliseconds))), "NX"]),
-        ])
-        if case .error(let message) = replies[0] { throw RedisError(.server, message) }
-        return replies[0].int ?? 0
+        let reply = try await send(RedisCommand("EVAL", [
+            Self.incrementWindowScript, "1", key, String(max(1, Int(window.milliseconds))),
+        ]))
+        guard let count = reply.int, count > 0 else {
+            throw RedisError(.protocolError, "the rate-limit script answered \(reply)")
+        }
+        return count
     }
+
+    static let incrementWindowScript = """
+        local count = redis.call('INCR', KEYS[1])
+        if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then
+          redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        end
+        return count
+        """
 
     /// `PUBLISH channel message`; the number of subscribers that received it.
     @discardableResult

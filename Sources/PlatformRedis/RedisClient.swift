@@ -14,6 +14,7 @@ public final class RedisClient: Service, Sendable {
     public let configuration: RedisConfiguration
     public let breaker: CircuitBreaker
     private let slots: [RedisConnectionSlot]
+    private let commandTimeout: TimeAmount
     private let nextSlot = NIOLockedValueBox(0)
     private let metrics: PlatformMetrics
     private let logger: Logger
@@ -32,8 +33,13 @@ public final class RedisClient: Service, Sendable {
             logger.log(level: state == .closed ? .notice : .warning, "redis circuit breaker changed",
                        metadata: ["breaker_state": "\(state)"])
         }
+        self.commandTimeout = .nanoseconds(Int64(configuration.commandTimeout.milliseconds * 1_000_000))
         let connect = Self.connector(configuration: configuration, group: eventLoopGroup)
-        self.slots = (0..<max(1, configuration.connections)).map { _ in RedisConnectionSlot(connect: connect) }
+        // Connecting includes AUTH/SELECT: a waiter gives up after both of their timeouts.
+        let connectLimit = configuration.connectTimeout + configuration.commandTimeout + .milliseconds(50)
+        self.slots = (0..<max(1, configuration.connections)).map { _ in
+            RedisConnectionSlot(connectLimit: connectLimit, connect: connect)
+        }
     }
 
     /// Keeps the client alive until graceful shutdown, then closes its connections.
@@ -83,16 +89,20 @@ public final class RedisClient: Service, Sendable {
         do {
             let open = try await slot.channel()
             channel = open
-            let promise = open.eventLoop.makePromise(of: [RESPValue].self)
-            open.writeAndFlush(RedisRequest(commands: commands, promise: promise), promise: nil)
-            let replies = try await promise.futureResult.get()
+            let replies = try await RedisRequest.roundTrip(commands, on: open, timeout: commandTimeout)
             breaker.recordSuccess()
             record(label, outcome: "ok", since: start)
             return replies
         } catch {
             let failure = error as? RedisError ?? Self.classify(error)
-            breaker.recordFailure()
-            if let channel { slot.discard(channel) }
+            if failure.code == .cancelled {
+                // A caller that gave up says nothing about Redis's health, and the connection
+                // stays good: the handler still matches the late reply to its request.
+                breaker.abandon()
+            } else {
+                breaker.recordFailure()
+                if let channel { slot.discard(channel) }
+            }
             record(label, outcome: failure.code.name, since: start)
             throw failure
         }
@@ -107,6 +117,7 @@ public final class RedisClient: Service, Sendable {
 
     static func classify(_ error: any Error) -> RedisError {
         if error is DeadlineExceeded { return RedisError(.timeout, "Redis did not accept the connection in time") }
+        if error is CancellationError { return RedisError(.cancelled, "the caller stopped waiting for Redis") }
         if let channelError = error as? ChannelError, case .connectTimeout = channelError {
             return RedisError(.timeout, "Redis did not accept the connection in time")
         }
@@ -136,16 +147,17 @@ public final class RedisClient: Service, Sendable {
                 setup.append(RedisCommand("AUTH", configuration.username.map { [$0, password] } ?? [password]))
             }
             if configuration.database != 0 { setup.append(RedisCommand("SELECT", [String(configuration.database)])) }
-            if !setup.isEmpty {
-                let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-                channel.writeAndFlush(RedisRequest(commands: setup, promise: promise), promise: nil)
-                let replies = try await promise.futureResult.get()
+            guard !setup.isEmpty else { return channel }
+            do {
+                let replies = try await RedisRequest.roundTrip(setup, on: channel, timeout: commandTimeout)
                 if replies.contains(where: { if case .error = $0 { true } else { false } }) {
-                    channel.close(promise: nil)
                     throw RedisError(.server, "Redis refused AUTH or SELECT")
                 }
+                return channel
+            } catch {
+                channel.close(promise: nil)
+                throw error
             }
-            return channel
         }
     }
 }

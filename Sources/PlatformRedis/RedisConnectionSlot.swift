@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import PlatformKit
 
 /// One lazily (re)connected Redis connection. Concurrent callers share one connect attempt.
 final class RedisConnectionSlot: Sendable {
@@ -13,8 +14,12 @@ final class RedisConnectionSlot: Sendable {
 
     private let state = NIOLockedValueBox<(state: State, generation: UInt64)>((.idle, 0))
     private let connect: @Sendable () async throws -> any Channel
+    private let connectLimit: Duration
 
-    init(connect: @escaping @Sendable () async throws -> any Channel) {
+    /// `connectLimit` bounds how long a caller waits for a connect attempt (shared with other
+    /// callers, so it is not cancelled when one of them gives up).
+    init(connectLimit: Duration, connect: @escaping @Sendable () async throws -> any Channel) {
+        self.connectLimit = connectLimit
         self.connect = connect
     }
 
@@ -55,7 +60,7 @@ final class RedisConnectionSlot: Sendable {
         }
         switch action {
         case .use(let channel): return channel
-        case .wait(let task): return try await task.value
+        case .wait(let task): return try await withDeadline(connectLimit) { try await task.value }
         case .closed: throw RedisError(.shutdown, "the Redis client is shut down")
         }
     }

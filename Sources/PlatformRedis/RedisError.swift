@@ -24,4 +24,6 @@ extension ErrorCode where Domain == RedisError {
     /// Redis answered with an error reply.
     public static let server = Self("redis_server_error")
     public static let shutdown = Self("redis_client_shut_down")
+    /// The calling task was cancelled while it waited for Redis.
+    public static let cancelled = Self("redis_cancelled")
 }

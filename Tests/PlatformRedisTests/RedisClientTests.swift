@@ -57,7 +57,9 @@ import Testing
     @Test func survivesRedisBeingKilledMidTrafficAndRecoversByItself() async throws {
         let server = RedisServerProcess()
         try await server.start()
-        let (redis, metrics) = client(server.url, threshold: 2, cooldown: .milliseconds(300))
+        // A cooldown longer than the traffic below, so the breaker is certainly still open when
+        // the refusal is checked (a shorter one could be half-open by then, on a slow machine).
+        let (redis, metrics) = client(server.url, threshold: 2, cooldown: .seconds(4))
         // The first connection to a fresh server can exceed 100 ms on a loaded machine.
         #expect(try await eventually(within: .seconds(10)) { (try? await redis.set("k", Array("v".utf8))) != nil })
 
@@ -86,13 +88,14 @@ import Testing
         // While the breaker is open, calls are refused at once instead of costing a timeout.
         let start = ContinuousClock.now
         let refused = await #expect(throws: RedisError.self) { try await redis.get("k") }
-        if refused?.code == .unavailable { #expect(ContinuousClock.now - start < .milliseconds(100)) }
+        #expect(refused?.code == .unavailable)
+        #expect(ContinuousClock.now - start < .milliseconds(500))
         #expect(metricValue(metrics.render(), "kisum_redis_breaker_open") == 1)
 
         // Redis comes back: the client reconnects without help once the cooldown passes.
         try await server.start()
         var recovered = false
-        for _ in 0..<40 where !recovered {
+        for _ in 0..<100 where !recovered {
             try await Task.sleep(for: .milliseconds(100))
             recovered = (try? await redis.send(RedisCommand("PING")))?.string == "PONG"
         }
