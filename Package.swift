@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PlatformPostgres",
-            dependencies: ["PlatformKit", "CLibPQ", .postgresNIO, .nioSSL, .nioPosix, .crypto, .prometheus,
+            dependencies: ["PlatformKit", "CLibPQ", .postgresNIO, .nioSSL, .nioCore, .nioPosix, .nioConcurrency, .crypto, .prometheus,
                            .serviceLifecycle, .logging],
             swiftSettings: strict),
         .target(
@@ -99,19 +99,20 @@ let package = Package(
         // Services.
         .target(
             name: "CanaryService",
-            dependencies: ["PlatformDaemon", .hummingbird, .postgresNIO, .logging, .httpTypes],
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", .hummingbird, .postgresNIO, .logging, .httpTypes],
             resources: [.copy("Migrations")],
             swiftSettings: strict),
 
         .target(
             name: "CoreService",
-            dependencies: ["PlatformDaemon", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto, .serviceLifecycle, .nioCore, .prometheus, "ServiceAuth"],
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
+                           .serviceLifecycle, .nioCore, .nioConcurrency, .prometheus],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
         .target(
             name: "AuthService",
-            dependencies: ["PlatformDaemon", "AccessControl", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", "CArgon2", .hummingbird, .postgresNIO, .logging, .httpTypes, .crypto,
                            .product(name: "CryptoExtras", package: "swift-crypto"), .jwtKit, .serviceLifecycle, .nioCore,
                            .nioPosix, .nioConcurrency, .nioFoundation, .nioHTTP1, .asyncHTTPClient, .prometheus, "ServiceAuth", "PlatformRedis"],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
@@ -119,7 +120,7 @@ let package = Package(
 
         .target(
             name: "AdminService",
-            dependencies: ["PlatformDaemon", "AccessControl", .hummingbird, .postgresNIO, .logging, .httpTypes, .nioCore, .jwtKit,
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird, .postgresNIO, .logging, .httpTypes, .nioCore, .jwtKit,
                            .nioFoundation, .nioHTTP1, .asyncHTTPClient, .prometheus],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
@@ -138,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "kisum-ops",
             dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformSmoke", "PlatformKit", "PlatformPostgres", "ServiceAuth",
-                           .argumentParser, .crypto, .httpTypes],
+                           .argumentParser, .crypto, .httpTypes, .nioCore],
             swiftSettings: strict),
 
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
@@ -157,6 +158,14 @@ let package = Package(
             name: "PlatformIntegrationTests",
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
                            "CanaryService", "CoreService", "AuthService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird, .nioConcurrency, .httpTypes],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PlatformPostgresTests",
+            dependencies: ["PlatformPostgres", "PlatformKit", "PlatformTesting", .postgresNIO, .logging],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PlatformRedisTests",
+            dependencies: ["PlatformRedis", "PlatformKit", "PlatformTesting", .logging, .nioCore, .nioPosix, .nioConcurrency],
             swiftSettings: strict),
         .testTarget(
             name: "CoreServiceTests",

@@ -21,11 +21,14 @@ public struct PostgresSettings: Sendable, Equatable {
     public var maximumConnections: Int
     public var statementTimeout: Duration
     public var connectTimeout: Duration
+    /// Longest a caller waits for a pooled connection (busy pool or unreachable server).
+    public var leaseTimeout: Duration
     public var applicationName: String
 
     public init(host: String, port: Int, username: String, password: String?, database: String,
                 sslMode: SSLMode = .prefer, maximumConnections: Int = 10, statementTimeout: Duration = .seconds(5),
-                connectTimeout: Duration = .seconds(2), applicationName: String = "kisum") {
+                connectTimeout: Duration = .seconds(2), leaseTimeout: Duration = .seconds(5),
+                applicationName: String = "kisum") {
         self.host = host
         self.port = port
         self.username = username
@@ -35,6 +38,7 @@ public struct PostgresSettings: Sendable, Equatable {
         self.maximumConnections = maximumConnections
         self.statementTimeout = statementTimeout
         self.connectTimeout = connectTimeout
+        self.leaseTimeout = leaseTimeout
         self.applicationName = applicationName
     }
 
@@ -86,6 +90,8 @@ public struct PostgresSettings: Sendable, Equatable {
                       summary: "Server-side statement_timeout for every session"),
             ConfigKey("\(prefix)_DB_CONNECT_TIMEOUT", .duration, .defaulted("2s"),
                       summary: "Timeout to open one connection"),
+            ConfigKey("\(prefix)_DB_LEASE_TIMEOUT", .duration, .defaulted("5s"),
+                      summary: "Longest a request waits for a pooled connection before it is answered 503"),
         ]
     }
 
@@ -95,6 +101,7 @@ public struct PostgresSettings: Sendable, Equatable {
         maximumConnections = configuration.integer("\(prefix)_DB_POOL_MAX") ?? maximumConnections
         statementTimeout = configuration.duration("\(prefix)_DB_STATEMENT_TIMEOUT") ?? statementTimeout
         connectTimeout = configuration.duration("\(prefix)_DB_CONNECT_TIMEOUT") ?? connectTimeout
+        leaseTimeout = configuration.duration("\(prefix)_DB_LEASE_TIMEOUT") ?? leaseTimeout
         applicationName = configuration.service
     }
 
