@@ -107,7 +107,7 @@ public final class JWKSVerifier: Sendable {
                 throw error
             } catch {
                 cache.withLockedValue { if $0.inflight == task { $0.inflight = nil } }
-                logger.warning("JWKS fetch failed", metadata: ["error_type": "\(type(of: error))"])
+                logger.warning("JWKS fetch failed", metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
             }
         case .fallBack:
             break
@@ -130,8 +130,7 @@ public final class JWKSVerifier: Sendable {
     private func fetch() async throws -> Fetched {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
-        let response = try await client.execute(request, timeout: .seconds(3))
-        let body = try await response.body.collect(upTo: 1 << 20)
+        let (response, body) = try await client.exchange(request, timeout: .seconds(3), maxBytes: 1 << 20)
         guard response.status.code == 200 else { throw JWKSFetchError(status: Int(response.status.code)) }
         struct Document: Decodable { struct Key: Decodable { let kid: String? }; let keys: [Key] }
         let data = Data(buffer: body)

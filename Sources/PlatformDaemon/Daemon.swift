@@ -41,15 +41,24 @@ public enum Daemon {
                                                      sink: any LogSink = StandardOutputLogSink()) async throws -> RunningDaemon {
         let built = try await build(App.self, environment: environment, sink: sink, bootstrapGlobals: false)
         let group = built.serviceGroup(signals: false)
-        let task = Task { try await group.run() }
+        let ports = built.ports
+        let task = Task {
+            do {
+                try await group.run()
+                ports.fail(DaemonStopped(reason: "the daemon stopped before its listeners were bound"))
+            } catch {
+                ports.fail(error)  // e.g. a port in use: the caller sees why, at once
+                throw error
+            }
+        }
         do {
-            let ports = try await withDeadline(.seconds(10)) { await built.ports.wait() }
+            let ports = try await withDeadline(.seconds(10)) { try await ports.wait() }
             return RunningDaemon(name: App.descriptor.name, publicPort: ports.public, managementPort: ports.management,
                                  group: group, task: task, metrics: built.context.metrics,
                                  managementRoutes: built.managementRoutes, publicRoutes: built.publicRoutes)
         } catch {
             await group.triggerGracefulShutdown()
-            _ = try? await task.value
+            _ = try? await withDeadline(.seconds(10)) { try await task.value }
             throw error
         }
     }
@@ -155,4 +164,10 @@ struct BuiltDaemon: Sendable {
         configuration.maximumCancellationDuration = signals ? .seconds(5) : nil
         return ServiceGroup(configuration: configuration)
     }
+}
+
+/// A daemon started in-process ended before it was serving.
+public struct DaemonStopped: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
 }

@@ -28,7 +28,7 @@ public struct PeriodicJob: Service {
             } catch {
                 metrics.counter("kisum_job_failures_total", help: "Failed passes of background jobs, by job.",
                                 labels: [("job_name", name)]).increment()
-                logger.warning("background job pass failed", metadata: ["job": .string(name), "error_type": "\(type(of: error))"])
+                logger.warning("background job pass failed", metadata: ["job": .string(name), "error_type": .type(of: error), "error_detail": .detail(of: error)])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

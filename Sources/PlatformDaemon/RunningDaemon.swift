@@ -30,19 +30,28 @@ public final class RunningDaemon: Sendable {
     public var publicURL: String? { publicPort.map { "http://127.0.0.1:\($0)" } }
     public var managementURL: String { "http://127.0.0.1:\(managementPort)" }
 
-    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
-    public func shutdown() async throws {
+    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped, or throws
+    /// `DeadlineExceeded` after `limit` (the services are then cancelled, not waited for).
+    public func shutdown(within limit: Duration = .seconds(20)) async throws {
         await group.triggerGracefulShutdown()
-        try await task.value
+        let task = self.task
+        do {
+            try await withDeadline(limit) { try await task.value }
+        } catch let error as DeadlineExceeded {
+            task.cancel()
+            throw error
+        }
     }
 }
 
 /// Collects the ports the listeners actually bound (port 0 picks a free one).
 final class PortReporter: Sendable {
+    typealias Ports = (public: Int?, management: Int)
     private struct State {
         var publicPort: Int?
         var managementPort: Int?
-        var waiters: [CheckedContinuation<(public: Int?, management: Int), Never>] = []
+        var failure: (any Error)?
+        var waiters: [CheckedContinuation<Ports, any Error>] = []
     }
 
     private let expectPublic: Bool
@@ -53,28 +62,41 @@ final class PortReporter: Sendable {
     func report(public port: Int) { update { $0.publicPort = port } }
     func report(management port: Int) { update { $0.managementPort = port } }
 
-    func wait() async -> (public: Int?, management: Int) {
-        await withCheckedContinuation { continuation in
-            let ready: (public: Int?, management: Int)? = state.withLockedValue { state in
-                if let ports = complete(state) { return ports }
+    /// The bound ports; throws when the daemon stopped (or failed) before binding both.
+    func wait() async throws -> Ports {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Ports, any Error>? = state.withLockedValue { state in
+                if let ports = complete(state) { return .success(ports) }
+                if let failure = state.failure { return .failure(failure) }
                 state.waiters.append(continuation)
                 return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let ready { continuation.resume(with: ready) }
         }
+    }
+
+    /// The service group ended before both listeners were bound: waiters get `error`.
+    func fail(_ error: any Error) {
+        let waiters = state.withLockedValue { state in
+            guard complete(state) == nil else { return [CheckedContinuation<Ports, any Error>]() }
+            state.failure = error
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume(throwing: error) }
     }
 
     private func update(_ change: (inout State) -> Void) {
         let (waiters, ports) = state.withLockedValue { state in
             change(&state)
-            guard let ports = complete(state) else { return ([CheckedContinuation<(public: Int?, management: Int), Never>](), (public: Int?.none, management: 0)) }
+            guard let ports = complete(state) else { return ([CheckedContinuation<Ports, any Error>](), Ports?.none) }
             defer { state.waiters = [] }
             return (state.waiters, ports)
         }
-        waiters.forEach { $0.resume(returning: ports) }
+        if let ports { waiters.forEach { $0.resume(returning: ports) } }
     }
 
-    private func complete(_ state: State) -> (public: Int?, management: Int)? {
+    private func complete(_ state: State) -> Ports? {
         guard let management = state.managementPort, !expectPublic || state.publicPort != nil else { return nil }
         return (state.publicPort, management)
     }

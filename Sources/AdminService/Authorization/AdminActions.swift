@@ -60,7 +60,7 @@ struct AdminActions: Sendable {
             id = try await audit.begin(intent)
         } catch {
             count(action.name, "audit_unavailable")
-            logger.error("admin action refused: the audit trail is unavailable", metadata: ["action": .string(action.name)])
+            logger.error("admin action refused: the audit trail is unavailable", metadata: ["action": .string(action.name), "error_detail": .detail(of: error)])
             throw PlatformError(Self.auditUnavailable, "The audit trail is unavailable, so no change was made; retry shortly.")
         }
         do {

@@ -50,7 +50,7 @@ struct AdminGate: Sendable {
             let intent = AuditIntent(actor: identity, permission: permission, action: "\(request.method.rawValue) \(context.endpointPath ?? "?")",
                                      targetType: target.type, target: target.id, reason: nil, before: nil, requestID: context.trace.requestID)
             do { try await audit.denied(intent, errorCode: Self.permissionDenied.name) } catch {
-                logger.error("audit of a denied admin call failed", metadata: ["permission": .string(permission.rawValue)])
+                logger.error("audit of a denied admin call failed", metadata: ["permission": .string(permission.rawValue), "error_detail": .detail(of: error)])
             }
             if identity.roles.isEmpty {
                 throw PlatformError(Self.notAnAdministrator, "Platform administration needs a platform role.")

@@ -77,10 +77,10 @@ struct OperationsOverview: Sendable {
         do {
             var request = HTTPClientRequest(url: url)
             request.method = .GET
-            let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.secondsValue * 1e9))
-            let response = try await client.execute(request, deadline: deadline)
-            let body = try await response.body.collect(upTo: 8 << 20)
+            let (response, body) = try await client.exchange(request, timeout: timeout, maxBytes: 8 << 20)
             return .success((Int(response.status.code), body))
+        } catch is DeadlineExceeded {
+            return .failure(.timeout)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return .failure(.timeout)
         } catch {

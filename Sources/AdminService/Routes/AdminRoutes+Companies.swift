@@ -112,7 +112,7 @@ extension AdminRoutes {
                                         actor: admin)
             } catch {
                 // The change is made; Core's outbox still signals Auth (a little later).
-                actions.logger.warning("access invalidation after a Core change failed", metadata: ["company": .string(company.slug)])
+                actions.logger.warning("access invalidation after a Core change failed", metadata: ["company": .string(company.slug), "error_detail": .detail(of: error)])
             }
             return answer
         }

@@ -43,7 +43,7 @@ struct AccessDenials: Sendable {
             try await audit.audit(actor: userID.lowercased, action: "access_denied", target: sessionID?.lowercased, outcome: reason.rawValue,
                                   requestID: requestID, details: details)
         } catch {
-            logger.error("audit of an access denial failed", metadata: ["reason": .string(reason.rawValue)])
+            logger.error("audit of an access denial failed", metadata: ["reason": .string(reason.rawValue), "error_detail": .detail(of: error)])
         }
     }
 }

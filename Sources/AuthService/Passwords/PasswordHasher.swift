@@ -30,8 +30,13 @@ public final class PasswordHasher: Sendable {
     private let pool: NIOThreadPool
     private let slots: PermitCounter
 
-    public init(parameters: Parameters = Parameters(), threads: Int = 2, maxQueued: Int = 64) {
+    /// Longest a hash may wait in the queue before it is refused instead of run.
+    public let maxQueueWait: Duration
+
+    public init(parameters: Parameters = Parameters(), threads: Int = 2, maxQueued: Int = 64,
+                maxQueueWait: Duration = .seconds(3)) {
         self.parameters = parameters
+        self.maxQueueWait = maxQueueWait
         self.pool = NIOThreadPool(numberOfThreads: max(1, threads))
         self.pool.start()
         self.slots = PermitCounter(limit: max(1, threads) + max(0, maxQueued))
@@ -59,10 +64,26 @@ public final class PasswordHasher: Sendable {
     /// next successful login).
     public func needsRehash(_ encoded: String) -> Bool { !encoded.hasPrefix(parameters.encodedPrefix) }
 
+    /// Admission never waits (a full queue refuses at once); a job that still waited in the
+    /// queue past `maxQueueWait` (the machine is overloaded) is refused when its turn comes, and
+    /// so is one whose caller was cancelled meanwhile: nobody waits for it, so it is not run.
     private func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         guard slots.tryAcquire() else { throw PlatformError(Self.busy, "Too many sign-ins at once; retry shortly.") }
         defer { slots.release() }
-        return try await pool.runIfActive(work)
+        let enqueued = ContinuousClock.now
+        let maxQueueWait = self.maxQueueWait
+        let abandoned = NIOLockedValueBox(false)
+        return try await withTaskCancellationHandler {
+            try await pool.runIfActive {
+                if abandoned.withLockedValue({ $0 }) { throw CancellationError() }
+                guard ContinuousClock.now - enqueued <= maxQueueWait else {
+                    throw PlatformError(Self.busy, "Too many sign-ins at once; retry shortly.")
+                }
+                return try work()
+            }
+        } onCancel: {
+            abandoned.withLockedValue { $0 = true }
+        }
     }
 
     static func hashNow(_ password: String, parameters: Parameters) throws -> String {

@@ -67,7 +67,7 @@ public final class WebhookPasswordResetSender: PasswordResetSender, Service {
                 if (400..<500).contains(status) && status != 429 { break }
             } catch {
                 logger.warning("password reset relay unreachable", metadata: ["attempt": .stringConvertible(attempt),
-                                                                             "error_type": "\(type(of: error))"])
+                                                                             "error_type": .type(of: error), "error_detail": .detail(of: error)])
             }
             if attempt < 3 { try? await Task.sleep(for: .milliseconds(500 * (1 << attempt))) }
         }
@@ -84,8 +84,7 @@ public final class WebhookPasswordResetSender: PasswordResetSender, Service {
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "x-kisum-signature", value: "t=\(timestamp),v1=" + mac.hexEncoded)
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .seconds(5))
-        _ = try await response.body.collect(upTo: 64 * 1024)
+        let (response, _) = try await client.exchange(request, timeout: .seconds(5), maxBytes: 64 * 1024)
         return Int(response.status.code)
     }
 

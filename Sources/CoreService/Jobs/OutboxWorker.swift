@@ -78,7 +78,7 @@ final class OutboxWorker: Sendable {
             if (200..<300).contains(reply.status) { return true }
             logger.warning("auth refused an invalidation signal", metadata: ["status": "\(reply.status)", "company_id": "\(company)"])
         } catch {
-            logger.notice("auth unreachable for invalidation signal", metadata: ["company_id": "\(company)"])
+            logger.notice("auth unreachable for invalidation signal", metadata: ["company_id": "\(company)", "error_detail": .detail(of: error)])
         }
         return false
     }

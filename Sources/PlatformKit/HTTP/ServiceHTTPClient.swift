@@ -13,7 +13,7 @@ public protocol OutgoingCredentialProvider: Sendable {
 
 /// An HTTP client for calls to another Kisum service. Every call carries the current
 /// request's `x-request-id` and a child `traceparent`, the service credential when one is
-/// configured, and is bounded by a timeout.
+/// configured, and is bounded by one timeout from the first byte sent to the last byte read.
 public struct ServiceHTTPClient: Sendable {
     /// A response's status, headers and body.
     public struct Reply: Sendable {
@@ -60,8 +60,7 @@ public struct ServiceHTTPClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: data))
         }
         for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
-        let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.milliseconds * 1_000_000)))
-        let collected = try await response.body.collect(upTo: maxResponseBytes)
+        let (response, collected) = try await client.exchange(request, timeout: timeout, maxBytes: maxResponseBytes)
         return Reply(status: Int(response.status.code), headers: response.headers, body: collected)
     }
 
