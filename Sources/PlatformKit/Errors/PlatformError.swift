@@ -23,6 +23,8 @@ public struct PlatformError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Code("invalid_request", .badRequest)
         public static let validationFailed = Code("validation_failed", .unprocessableContent)
         public static let malformedJSON = Code("malformed_json", .badRequest)
+        /// Text with control characters (NUL, …), invalid UTF-8 or an excessive length.
+        public static let invalidText = Code("invalid_text", .badRequest)
         public static let unsupportedMediaType = Code("unsupported_media_type", .unsupportedMediaType)
         public static let payloadTooLarge = Code("payload_too_large", .contentTooLarge)
         public static let routeNotFound = Code("route_not_found", .notFound)

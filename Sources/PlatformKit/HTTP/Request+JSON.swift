@@ -7,7 +7,8 @@ import NIOFoundationCompat
 extension Request {
     /// Decodes a JSON body, answering with the platform's codes: `unsupported_media_type`
     /// when the content type is not JSON, `payload_too_large` past the context's limit and
-    /// `malformed_json` when the body does not decode.
+    /// `malformed_json` when the body does not decode, `invalid_text` for control characters or
+    /// overlong strings (`TextInput`).
     public func decodeJSON<Value: Decodable, Context: PlatformContext>(as type: Value.Type = Value.self, context: Context) async throws -> Value {
         try await decodeJSONWithBody(as: type, context: context).value
     }
@@ -24,6 +25,9 @@ extension Request {
             buffer = try await body.collect(upTo: context.maxBodyBytes)
         } catch {
             throw PlatformError(.payloadTooLarge, "The request body is larger than \(context.maxBodyBytes) bytes.")
+        }
+        if let problem = TextInput.problem(inJSON: buffer.readableBytesView) {
+            throw PlatformError(.invalidText, problem)
         }
         let data = Data(buffer: buffer)
         do {

@@ -38,6 +38,9 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
             if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
                 throw PlatformError(.payloadTooLarge, "The request body is larger than \(maxBodyBytes) bytes.")
             }
+            if let problem = TextInput.problem(inURI: request.uri.string) {
+                throw PlatformError(.invalidText, problem)
+            }
             response = try await RequestTrace.$current.withValue(trace) {
                 try await next(request, context)
             }
@@ -47,7 +50,7 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
             if mapped.code.status.code >= 500 && !(error is PlatformError) {
                 // The full error stays in our logs (scrubbed); the client sees only the code.
                 context.logger.error("unhandled error", metadata: ["error_type": .string(String(reflecting: type(of: error))),
-                                                                  "error_detail": .string(String(describing: error))])
+                                                                  "error_detail": .string(String(reflecting: error))])
             }
             response = mapped.response(requestID: trace.requestID)
         }
