@@ -1,6 +1,7 @@
 import AuthService
 import Foundation
 import PlatformDaemon
+import PlatformPostgres
 import PlatformTesting
 import Testing
 
@@ -89,5 +90,49 @@ import Testing
         let long = String(repeating: "x", count: 5_000)
         #expect(try await helpers.refresh(auth, long).status == 401)
         #expect(try await helpers.refresh(auth, "rt_nope").status == 401)
+    }
+}
+
+/// Two tabs refreshing with the same token at once, inside and outside the grace window.
+@Suite struct ConcurrentRefreshTests {
+    let helpers = SessionTests()
+
+    /// Both refreshes take their snapshot while the test holds the token's row lock, then run
+    /// one after the other: the second must see the first's committed successor.
+    func refreshTwiceAtOnce(grace: String) async throws -> (AuthHarness, TestResponse, TestResponse) {
+        let (auth, first) = try await RefreshTests().start(["REFRESH_GRACE_WINDOW": grace])
+        let admin = auth.database.admin
+        let holder = Task {
+            try await LibPQConnection.run {
+                let connection = try LibPQConnection(settings: admin)
+                _ = try connection.execute("BEGIN")
+                _ = try connection.execute("SELECT 1 FROM refresh_tokens FOR UPDATE")  // the login's token, the only one
+                Thread.sleep(forTimeInterval: 1.5)  // both refreshes queue behind the lock meanwhile
+                _ = try connection.execute("COMMIT")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        async let a = helpers.refresh(auth, first)
+        async let b = helpers.refresh(auth, first)
+        let (ra, rb) = try await (a, b)
+        try await holder.value
+        return (auth, ra, rb)
+    }
+
+    @Test func insideTheGraceWindowBothTabsGetTheSameSuccessor() async throws {
+        let (auth, ra, rb) = try await refreshTwiceAtOnce(grace: "10s")
+        defer { Task { try? await auth.stop() } }
+        #expect(ra.status == 200 && rb.status == 200, "\(ra.body) \(rb.body)")
+        #expect(try ra.json()["refresh_token"] as? String == rb.json()["refresh_token"] as? String)
+        #expect(try await auth.database.rows("SELECT revoke_reason FROM sessions").first?[0] == nil)
+        let outcomes = try await auth.database.rows("SELECT outcome FROM audit_events WHERE action = 'refresh' ORDER BY id")
+        #expect(outcomes.map { $0[0] } == ["ok", "grace_retry"])
+    }
+
+    @Test func withoutAGraceWindowTheSecondUseIsReuse() async throws {
+        let (auth, ra, rb) = try await refreshTwiceAtOnce(grace: "0s")
+        defer { Task { try? await auth.stop() } }
+        #expect([ra.status, rb.status].sorted() == [200, 401], "\(ra.body) \(rb.body)")
+        #expect(try await auth.database.rows("SELECT revoke_reason FROM sessions").first?[0] == "refresh_token_reuse")
     }
 }

@@ -6,7 +6,8 @@ import PlatformRedis
 import Prometheus
 
 /// Access snapshots in Redis under `access:{company}:{membership}:{accessVersion}:{entitlementVersion}`.
-/// The versions come from the database, so a stale entry is simply never asked for again.
+/// The versions come from the database, so a stale entry is simply never asked for again; an
+/// entry built from a delegation expires with it (`put`'s `validUntil`).
 /// Every value carries an HMAC-SHA256 tag keyed by a server secret: a corrupted or foreign
 /// value is detected, discarded and rebuilt. Any Redis failure is a miss: slower, never wrong.
 struct AccessCache: Sendable {

@@ -27,6 +27,7 @@ extension AccessRepository {
                    u.status = 'active',
                    m.id, m.status, c.id, c.slug, c.name, c.status, m.access_version,
                    coalesce(mg.modules, '{}'), coalesce(mg.role_permissions, '{}'), coalesce(mg.delegated_permissions, '{}'),
+                   mg.delegations_valid_until,
                    coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = c.id), 0)
             FROM users u
             LEFT JOIN companies c ON c.id = \(orgID) OR c.slug = \(org)
@@ -36,8 +37,8 @@ extension AccessRepository {
             """, operation: "access_context", logger: logger)
         guard let row = rows.first else { return nil }
         let (live, active, membership, membershipStatus, company, slug, name, companyStatus, accessVersion, modules, rolePermissions,
-             delegated, known) = try row.decode((Bool, Bool, UUID?, String?, UUID?, String?, String?, String?, Int64?, [String],
-                                                 [String], [String], Int64).self)
+             delegated, validUntil, known) = try row.decode((Bool, Bool, UUID?, String?, UUID?, String?, String?, String?, Int64?,
+                                                             [String], [String], [String], Date?, Int64).self)
         guard let membership, let membershipStatus, let company, let slug, let name, let companyStatus, let accessVersion else {
             return AccessContextRow(sessionLive: live, userActive: active, membership: nil, grants: nil, knownEntitlementVersion: known)
         }
@@ -46,7 +47,8 @@ extension AccessRepository {
             membership: MembershipSummary(membershipID: membership, companyID: company, companySlug: slug, companyName: name,
                                           companyStatus: companyStatus, status: membershipStatus),
             grants: MembershipGrants(companyID: company, companySlug: slug, membershipID: membership, accessVersion: accessVersion,
-                                     modules: Set(modules), permissions: Set(rolePermissions).union(delegated)),
+                                     modules: Set(modules), permissions: Set(rolePermissions).union(delegated),
+                                     validUntil: validUntil),
             knownEntitlementVersion: known)
     }
 }

@@ -63,15 +63,16 @@ public struct AccessRepository: Sendable {
     func grants(membershipID: UUID) async throws -> (MembershipGrants, knownEntitlementVersion: Int64) {
         let rows = try await database.query("""
             SELECT m.company_id, c.slug, m.access_version, mg.modules, mg.role_permissions, mg.delegated_permissions,
+                   mg.delegations_valid_until,
                    coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = m.company_id), 0)
             FROM memberships m JOIN companies c ON c.id = m.company_id JOIN membership_grants mg ON mg.membership_id = m.id
             WHERE m.id = \(membershipID)
             """, operation: "grants_read", logger: logger)
         guard let row = rows.first else { throw PlatformError(.notFound, "no membership \(membershipID)") }
-        let (company, slug, accessVersion, modules, rolePermissions, delegated, known) =
-            try row.decode((UUID, String, Int64, [String], [String], [String], Int64).self)
+        let (company, slug, accessVersion, modules, rolePermissions, delegated, validUntil, known) =
+            try row.decode((UUID, String, Int64, [String], [String], [String], Date?, Int64).self)
         let grants = MembershipGrants(companyID: company, companySlug: slug, membershipID: membershipID, accessVersion: accessVersion,
-                                      modules: Set(modules), permissions: Set(rolePermissions).union(delegated))
+                                      modules: Set(modules), permissions: Set(rolePermissions).union(delegated), validUntil: validUntil)
         return (grants, known)
     }
 
@@ -83,7 +84,7 @@ public struct AccessRepository: Sendable {
                 VALUES ('auth', 'access_aggregation', \(company.lowercased), 'entitlements_unavailable', \(RequestTrace.current?.requestID))
                 """, operation: "audit", logger: logger)
         } catch {
-            logger.error("audit of an aggregation failure failed")
+            logger.error("audit of an aggregation failure failed", metadata: ["error_detail": .detail(of: error)])
         }
     }
 
@@ -95,13 +96,20 @@ public struct AccessRepository: Sendable {
             """, operation: "entitlement_version_note", logger: logger)
     }
 
-    /// Bumps the access version of the memberships of one company, one membership or one user.
+    /// Bumps the access version of the memberships of one company, one membership or one user,
+    /// and of every membership holding a live delegation from them (a delegation carries only
+    /// what its delegator holds). Returns how many were bumped.
     func bumpAccessVersions(company: UUID?, membership: UUID?, user: UUID?) async throws -> Int {
         try await database.query("""
+            WITH targets AS (
+                SELECT id FROM memberships
+                WHERE (\(company)::uuid IS NOT NULL AND company_id = \(company))
+                   OR (\(membership)::uuid IS NOT NULL AND id = \(membership))
+                   OR (\(user)::uuid IS NOT NULL AND user_id = \(user)))
             UPDATE memberships SET access_version = access_version + 1
-            WHERE (\(company)::uuid IS NOT NULL AND company_id = \(company))
-               OR (\(membership)::uuid IS NOT NULL AND id = \(membership))
-               OR (\(user)::uuid IS NOT NULL AND user_id = \(user))
+            WHERE id IN (SELECT id FROM targets)
+               OR id IN (SELECT to_membership FROM delegations
+                         WHERE from_membership IN (SELECT id FROM targets) AND revoked_at IS NULL AND expires_at > now())
             RETURNING id
             """, operation: "access_invalidate", logger: logger).count
     }

@@ -33,8 +33,10 @@ struct AccessService: Sendable {
             // Core is ahead of the signals we have received: remember, and cache under the new version.
             try await repository.noteEntitlementVersion(company: grants.companyID, version: entitlements.entitlementVersion)
         }
+        // Cached until the first of: Core's valid_until, the earliest delegation expiry, the TTL.
+        let validUntil = [entitlements.validUntil, grants.validUntil].compactMap { $0 }.min()
         await cache.put(AccessCache.key(grants, entitlementVersion: entitlements.entitlementVersion), snapshot,
-                        validUntil: entitlements.validUntil)
+                        validUntil: validUntil)
         metrics.latency("kisum_auth_access_merge_duration_seconds", help: "Access aggregation latency on a cache miss.")
             .record(ContinuousClock.now - start)
         return snapshot
@@ -53,7 +55,8 @@ struct AccessService: Sendable {
         } catch {
             metrics.counter("kisum_auth_access_aggregation_failures_total", help: "Access aggregations that could not reach Core.")
                 .increment()
-            logger.error("access aggregation failed: entitlements unavailable", metadata: ["company_id": .string(company.uuidString)])
+            logger.error("access aggregation failed: entitlements unavailable", metadata: ["company_id": .string(company.uuidString),
+                                                                                         "error_detail": .detail(of: error)])
             await repository.auditAggregationFailure(company: company)
             throw PlatformError(Self.entitlementsUnavailable, "Entitlements are unavailable right now; retry shortly.")
         }

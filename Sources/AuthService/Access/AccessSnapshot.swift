@@ -82,14 +82,19 @@ public struct MembershipGrants: Sendable, Equatable {
     public var modules: Set<String>
     /// Permissions from its roles and unexpired, unrevoked delegations.
     public var permissions: Set<String>
+    /// When the earliest delegation received expires (nil: none). Nothing is written at that
+    /// moment, so a snapshot built from these grants must not be cached past it.
+    public var validUntil: Date?
 
-    public init(companyID: UUID, companySlug: String, membershipID: UUID, accessVersion: Int64, modules: Set<String>, permissions: Set<String>) {
+    public init(companyID: UUID, companySlug: String, membershipID: UUID, accessVersion: Int64, modules: Set<String>,
+                permissions: Set<String>, validUntil: Date? = nil) {
         self.companyID = companyID
         self.companySlug = companySlug
         self.membershipID = membershipID
         self.accessVersion = accessVersion
         self.modules = modules
         self.permissions = permissions
+        self.validUntil = validUntil
     }
 }
 

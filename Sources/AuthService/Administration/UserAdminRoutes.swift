@@ -6,7 +6,8 @@ import PlatformPostgres
 import PostgresNIO
 
 /// A user's status and platform roles (Admin). Disabling a user ends every session of theirs
-/// and bumps their memberships' access versions in the same transaction.
+/// and bumps the access versions of their memberships and of the memberships their
+/// delegations lend to, in the same transaction.
 struct UserAdminRoutes: Sendable {
     let database: PlatformDatabase
     let audit: any SessionRepository
@@ -40,8 +41,11 @@ struct UserAdminRoutes: Sendable {
                         UPDATE sessions SET revoked_at = now(), revoke_reason = 'user_disabled' WHERE user_id = \(user) AND revoked_at IS NULL
                         """, logger: context.logger)
                 }
-                try await connection.query("UPDATE memberships SET access_version = access_version + 1 WHERE user_id = \(user)",
-                                           logger: context.logger)
+                // The user's memberships and every membership holding a live delegation from
+                // them: a delegation carries only what an active delegator holds.
+                let memberships = try await connection.query("SELECT id FROM memberships WHERE user_id = \(user)",
+                                                             logger: context.logger).collect().map { try $0.decode(UUID.self) }
+                try await AccessVersions.bump(memberships: memberships, on: connection, logger: context.logger)
                 return before
             }
             try await audit.recordAdmin("user_status", target: user.lowercased, request: request, context: context,

@@ -52,17 +52,30 @@ public struct PostgresSessionRepository: SessionRepository {
             let digest = OpaqueToken.digest(token)
             let rows = try await connection.query("""
                 SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, s.expires_at, t.successor_sealed,
-                       (SELECT n.used_at IS NULL FROM refresh_tokens n WHERE n.token_hash = t.successor)
-                FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
+                       t.successor, u.status = 'active'
+                FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
                 WHERE t.token_hash = \(digest) FOR UPDATE OF t, s
                 """, logger: logger).collect()
             guard let row = rows.first else { return .invalid }
-            let (sessionID, usedAt, tokenExpires, userID, revokedAt, sessionExpires, sealed, successorUnused) =
-                try row.decode((UUID, Date?, Date, UUID, Date?, Date, ByteBuffer?, Bool?).self)
+            let (sessionID, usedAt, tokenExpires, userID, revokedAt, sessionExpires, sealed, successorDigest, userActive) =
+                try row.decode((UUID, Date?, Date, UUID, Date?, Date, ByteBuffer?, ByteBuffer?, Bool).self)
+            // A disabled user's session never refreshes, whatever state a race left it in.
+            guard userActive else { return .invalid }
             let now = Date()
             if let usedAt {
+                // Whether the successor is still unused is read now, after the lock, in a statement
+                // of its own: under READ COMMITTED it sees the successor committed by a concurrent
+                // refresh we waited for (the locking statement's snapshot predates it, so two tabs
+                // refreshing at once looked like token theft). FOR SHARE: a refresh that uses the
+                // successor waits for this decision. The lock order is token, then successor.
+                var successorUnused = false
+                if let successorDigest {
+                    successorUnused = try await connection.query("""
+                        SELECT used_at IS NULL FROM refresh_tokens WHERE token_hash = \(successorDigest) FOR SHARE
+                        """, logger: logger).collect().first?.decode(Bool.self) ?? false
+                }
                 // A retry of a lost response: the same successor, while it is unused and the window lasts.
-                if revokedAt == nil, successorUnused == true, now.timeIntervalSince(usedAt) <= refreshGrace.secondsValue,
+                if revokedAt == nil, successorUnused, now.timeIntervalSince(usedAt) <= refreshGrace.secondsValue,
                    let sealed, let sealer, let successor = try? sealer.open(Data(buffer: sealed), kid: Self.graceContext(digest)) {
                     try await connection.query("""
                         INSERT INTO audit_events (actor, action, target, outcome) VALUES (\(userID.uuidString), 'refresh', \(sessionID.uuidString), 'grace_retry')
