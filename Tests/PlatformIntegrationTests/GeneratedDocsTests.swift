@@ -18,9 +18,15 @@ import Testing
 
     @Test func environmentTemplatesAreCurrentAndHoldNoSecrets() async throws {
         let services = try await ChildProcess.run(TestEnvironment.binary("kisum-ops").path, ["local", "services"])
-        for service in services.output.split(separator: "\n").map(String.init) {
+        try #require(services.status == 0, "kisum-ops local services failed: \(services.output)")
+        let names = services.output.split(separator: "\n").map(String.init)
+        // The premise: every daemon is listed (a crash or an empty list must not pass vacuously).
+        try #require(names.count >= 3 && names.contains("auth") && names.contains("core") && names.contains("admin"),
+                     "unexpected service list: \(services.output)")
+        for service in names {
             let generated = try await ChildProcess.run(TestEnvironment.binary("kisum-ops").path,
                                                        ["config", "--template", "--service", service])
+            try #require(generated.status == 0, "kisum-ops config --template --service \(service) failed: \(generated.output)")
             let file = TestEnvironment.root.appendingPathComponent("daemons/env/\(service).env.template")
             let committed = try String(contentsOf: file, encoding: .utf8)
             #expect(committed == generated.output, "regenerate daemons/env/\(service).env.template")

@@ -1,0 +1,29 @@
+"""Prints the tests a `swift test` log shows as started but not finished (Swift Testing and XCTest)."""
+import re
+import sys
+
+started, finished = {}, set()
+with open(sys.argv[1], errors="replace") as log:
+    for line in log:
+        # Swift Testing: "<symbol> Test name() started." / "... passed after ..." / "... failed after ..."
+        match = re.search(r"Test (.+?) (started|passed|failed|skipped)", line)
+        if match:
+            name, event = match.groups()
+            if event == "started":
+                started.setdefault(name, len(started))
+            else:
+                finished.add(name)
+            continue
+        # XCTest: "Test Case '-[Suite test]' started." / "... passed (0.1 seconds)."
+        match = re.search(r"Test Case '(.+?)' (started|passed|failed|skipped)", line)
+        if match:
+            name, event = match.groups()
+            if event == "started":
+                started.setdefault(name, len(started))
+            else:
+                finished.add(name)
+waiting = [name for name in sorted(started, key=started.get) if name not in finished]
+for name in waiting:
+    print(f"  - {name}")
+if not waiting:
+    print("  (none: the process is stuck outside a test, e.g. in set-up or tear-down)")
