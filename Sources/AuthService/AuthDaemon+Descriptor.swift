@@ -1,0 +1,48 @@
+import PlatformDaemon
+import PlatformKit
+
+extension AuthDaemon {
+    public static let descriptor = DaemonDescriptor(
+        name: "auth", publicPort: 8101, managementPort: 9101, databasePrefix: "AUTH", redis: .optional,
+        callsServices: true, servesInternalRoutes: true,
+        extraKeys: [
+            ConfigKey("JWT_ISSUER", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:8101"),
+                      summary: "iss of access tokens (Auth's public URL)"),
+            ConfigKey("JWT_AUDIENCE", .string, .localDefault("kisum"), summary: "aud of access tokens"),
+            ConfigKey("ACCESS_TOKEN_TTL", .duration, .defaulted("15m"), summary: "Access token lifetime"),
+            ConfigKey("REFRESH_TOKEN_TTL", .duration, .defaulted("30d"), summary: "Refresh token lifetime"),
+            ConfigKey("AUTH_KEY_ENCRYPTION_KEY", .string, .required, secret: true,
+                      summary: "Base64 of 32 random bytes: encrypts signing keys at rest (from the secret store)"),
+            ConfigKey("JWKS_CACHE_TTL", .duration, .defaulted("5m"), summary: "Cache-Control max-age of the JWKS"),
+            ConfigKey("KEY_PUBLISH_DELAY", .duration, .defaulted("10m"),
+                      summary: "How long a new signing key is published before it signs (at least JWKS_CACHE_TTL)"),
+            ConfigKey("KEY_LIFECYCLE_INTERVAL", .duration, .defaulted("10s"), summary: "How often key states are advanced"),
+            ConfigKey("CORE_INTERNAL_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:9102"),
+                      summary: "Platform Core's management URL"),
+            ConfigKey("PASSWORD_ARGON2_MEMORY_KIB", .integer(8192...1_048_576), .defaulted("19456"), summary: "Argon2id memory cost"),
+            ConfigKey("PASSWORD_ARGON2_ITERATIONS", .integer(1...10), .defaulted("2"), summary: "Argon2id iterations"),
+            ConfigKey("PASSWORD_HASH_THREADS", .integer(1...64), .defaulted("2"), summary: "Threads hashing passwords"),
+            ConfigKey("AUTH_CACHE_INTEGRITY_KEY", .string, .required, secret: true,
+                      summary: "Base64 of 32 random bytes: HMAC key tagging every cached value"),
+            ConfigKey("ACCESS_CACHE_TTL", .duration, .defaulted("10m"), summary: "Lifetime of cached access snapshots (5-15 min)"),
+            ConfigKey("LOGIN_RATE_LIMIT_PER_IP", .integer(1...100_000), .defaulted("20"), summary: "Sign-in attempts per client IP per window"),
+            ConfigKey("LOGIN_RATE_LIMIT_PER_EMAIL", .integer(1...10_000), .defaulted("5"), summary: "Sign-in attempts per email per window"),
+            ConfigKey("LOGIN_RATE_WINDOW", .duration, .defaulted("1m"), summary: "Sign-in rate-limit window"),
+            ConfigKey("REFRESH_GRACE_WINDOW", .duration, .defaulted("0s"),
+                      summary: "A used refresh token still returns its unused successor this long (a lost response's retry); 0 = off"),
+            ConfigKey("REFRESH_RATE_LIMIT_PER_IP", .integer(1...100_000), .defaulted("60"), summary: "Refresh attempts per client IP per window"),
+            ConfigKey("REFRESH_RATE_WINDOW", .duration, .defaulted("1m"), summary: "Refresh rate-limit window"),
+            ConfigKey("PASSWORD_RESET_SENDER", .choice(["outbox", "webhook"]), .defaulted("outbox"),
+                      summary: "How reset links reach users: `outbox` (a table, local/dev only) or `webhook` (the mail relay)"),
+            ConfigKey("PASSWORD_RESET_WEBHOOK_URL", .url(schemes: ["http", "https"]), .optional,
+                      summary: "The mail relay's webhook (with PASSWORD_RESET_SENDER=webhook)"),
+            ConfigKey("PASSWORD_RESET_WEBHOOK_SECRET", .string, .optional, secret: true,
+                      summary: "HMAC key signing webhook bodies (x-kisum-signature)"),
+            ConfigKey("PASSWORD_RESET_LINK_BASE", .string, .defaulted("http://127.0.0.1:3000/reset-password?token="),
+                      summary: "The reset link sent to users, the token appended"),
+            ConfigKey("TRUST_FORWARDED_FOR", .boolean, .defaulted("false"),
+                      summary: "Take the client IP from X-Forwarded-For (only behind the platform's ingress)"),
+            ConfigKey("TRUSTED_PROXY_HOPS", .integer(1...10), .defaulted("1"),
+                      summary: "With TRUST_FORWARDED_FOR: our proxies in front of Auth; the client is that many X-Forwarded-For entries from the right"),
+        ])
+}
