@@ -38,13 +38,29 @@ import Testing
         let auth = try await AuthHarness.start(["LOGIN_RATE_LIMIT_PER_IP": "3", "TRUST_FORWARDED_FOR": "true",
                                                 "REDIS_URL": TestEnvironment.redisURL])
         defer { Task { try? await auth.stop() } }
-        let ip = "192.0.2.\(Int.random(in: 1...254))-\(UUID().uuidString.prefix(6))"
+        // A valid address of its own (the shared Redis keeps counters across tests and runs).
+        let ip = "2001:db8:\(String(UInt16.random(in: 1...0xfffe), radix: 16))::\(String(UInt16.random(in: 1...0xfffe), radix: 16))"
         for _ in 0..<3 { #expect(try await attempt(auth, email: "\(UUID())@x.test", ip: ip).status == 401) }
         let limited = try await attempt(auth, email: "\(UUID())@x.test", ip: ip)
         #expect(limited.status == 429)
         #expect(limited.errorCode == "rate_limited")
         let retry = Int(limited.header("retry-after") ?? "") ?? 0
         #expect((1...60).contains(retry))
+    }
+
+    @Test func inventedLeftEntriesDoNotEscapeThePerIPLimit() async throws {
+        // Without Redis the counters live in this test's own database: isolated.
+        let auth = try await AuthHarness.start(["LOGIN_RATE_LIMIT_PER_IP": "3", "TRUST_FORWARDED_FOR": "true"])
+        defer { Task { try? await auth.stop() } }
+        let real = "198.51.100.\(Int.random(in: 1...254))"
+        for index in 0..<3 {
+            // The client invents the left entry; our ingress appended the real one.
+            let status = try await attempt(auth, email: "\(UUID())@x.test", ip: "10.\(index).\(index).1, \(real)").status
+            #expect(status == 401)
+        }
+        #expect(try await attempt(auth, email: "\(UUID())@x.test", ip: "9.9.9.9, \(real)").status == 429)
+        // Garbage where the proxy's entry should be falls back to the peer, never a fresh key.
+        #expect(try await attempt(auth, email: "\(UUID())@x.test", ip: "not-an-address").status != 500)
     }
 
     @Test func twoInstancesShareLimitsWithRedisDown() async throws {

@@ -13,13 +13,21 @@ struct AuthRateLimits: Sendable {
     let window: Duration
     let refreshPerIP: Int
     let refreshWindow: Duration
-    /// Whether the first `X-Forwarded-For` address is the client (only behind our ingress).
+    /// Whether to read the client from `X-Forwarded-For` (only behind our ingress).
     let trustForwardedFor: Bool
+    /// How many proxies of ours append to `X-Forwarded-For` in front of Auth.
+    let trustedHops: Int
 
     func check(ip: String, email: String) async throws {
         for (key, limit) in [("ratelimit:login:ip:\(ip)", perIP), ("ratelimit:login:email:\(email)", perEmail)] {
             try await hit(key, limit: limit, window: window, what: "sign-in attempts")
         }
+    }
+
+    /// Attempts per client IP alone (`ratelimit:{purpose}:ip:{ip}`, the sign-in limit), for
+    /// routes whose subject is unknown until the attempt is checked (reset confirmation).
+    func checkIP(_ purpose: String, ip: String) async throws {
+        try await hit("ratelimit:\(purpose):ip:\(ip)", limit: perIP, window: window, what: "attempts")
     }
 
     func checkRefresh(ip: String) async throws {
@@ -34,11 +42,12 @@ struct AuthRateLimits: Sendable {
         }
     }
 
+    /// The client address the limits count: what our outermost proxy saw (`ForwardedFor`),
+    /// else the peer.
     func clientIP(_ request: Request, _ context: PlatformRequestContext) -> String {
-        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return context.remoteAddress?.ipAddress ?? "unknown"
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        guard trustForwardedFor, let header = request.headers[.xForwardedFor] else { return peer }
+        return ForwardedFor.clientAddress(header: header, trustedHops: trustedHops) ?? peer
     }
 }
 
