@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PlatformPostgres",
-            dependencies: ["PlatformKit", "CLibPQ", .postgresNIO, .nioSSL, .nioCore, .nioPosix, .nioConcurrency, .crypto, .prometheus,
+            dependencies: ["PlatformKit", "CLibPQ", .postgresNIO, .product(name: "_ConnectionPoolModule", package: "postgres-nio"), .nioSSL, .nioCore, .nioPosix, .nioConcurrency, .crypto, .prometheus,
                            .serviceLifecycle, .logging],
             swiftSettings: strict),
         .target(

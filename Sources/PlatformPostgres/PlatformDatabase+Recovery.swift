@@ -13,6 +13,9 @@ struct PoolState: Sendable {
     var lastLeaseFailure: ContinuousClock.Instant?
     var lastReplacement: ContinuousClock.Instant = .now
     var leased = 0
+    /// The last lease failed because the pool gave up connecting (its own breaker, after 60 s
+    /// of failures): it is certainly stuck, not slow.
+    var breakerTripped = false
 
     /// Leases fail more recently than they succeed.
     var degraded: Bool { lastLeaseFailure.map { $0 > lastLeaseSuccess } ?? false }
@@ -43,17 +46,33 @@ struct PoolGeneration: Sendable {
 }
 
 extension PlatformDatabase {
-    /// Every second: when leases are failing but the pool is not merely busy, and PostgreSQL
-    /// accepts a direct connection, the pool is stuck in its reconnect backoff: replace it
-    /// (at most once every 5 seconds).
+    /// Every second: when leases are failing, none is held (a busy pool holds some) and
+    /// PostgreSQL accepts a direct connection, the pool may be stuck in its reconnect backoff.
+    /// It is replaced (at most once every 10 seconds) when its own breaker refused the last
+    /// lease, or when three probe leases in a row fail: a loaded machine can make one lease
+    /// slow, but not a direct connection succeed while three pooled leases fail.
     func supervise() async {
+        var failedProbes = 0
         while (try? await Task.sleep(for: .seconds(1))) != nil {
             let eligible = pools.withLockedValue { state in
-                state.degraded && state.leased < settings.maximumConnections
-                    && ContinuousClock.now - state.lastReplacement > .seconds(5)
+                state.degraded && state.leased == 0 && ContinuousClock.now - state.lastReplacement > .seconds(10)
             }
-            guard eligible, await serverAcceptsConnections() else { continue }
-            if (try? await lease(timeout: .milliseconds(500)) { _ in }) == nil { replacePool() }
+            guard eligible, await serverAcceptsConnections() else {
+                failedProbes = 0
+                continue
+            }
+            if pools.withLockedValue({ $0.breakerTripped }) {
+                failedProbes = 0
+                replacePool()
+            } else if (try? await lease(timeout: .seconds(1)) { _ in }) != nil {
+                failedProbes = 0
+            } else {
+                failedProbes += 1
+                if failedProbes >= 3 {
+                    failedProbes = 0
+                    replacePool()
+                }
+            }
         }
     }
 
@@ -74,6 +93,7 @@ extension PlatformDatabase {
                 state.current = fresh
                 state.lastReplacement = .now
             }
+            state.breakerTripped = false
             return state.current
         }
         logger.warning("database pool stuck in its reconnect backoff while PostgreSQL accepts connections: replaced it")

@@ -1,4 +1,5 @@
 import Logging
+import _ConnectionPoolModule
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -131,12 +132,20 @@ public final class PlatformDatabase: Service, Sendable {
             timer.cancel()
             leaser.cancel()  // dequeues the request; never awaited (see LeaseHandoff)
             if error is CancellationError { throw error }
-            pools.withLockedValue { $0.lastLeaseFailure = .now }
+            let tripped = (error as? ConnectionPoolError) == .connectionCreationCircuitBreakerTripped
+            pools.withLockedValue { state in
+                state.lastLeaseFailure = .now
+                state.breakerTripped = tripped
+            }
             logger.warning("database lease failed", metadata: ["error_detail": .detail(of: error)])
             if error is PlatformError { throw error }
             throw PlatformError(.dependencyUnavailable, "The database is unavailable; retry shortly.")
         }
-        pools.withLockedValue { $0.lastLeaseSuccess = .now; $0.leased += 1 }
+        pools.withLockedValue { state in
+            state.lastLeaseSuccess = .now
+            state.breakerTripped = false
+            state.leased += 1
+        }
         inUse.increment()
         defer {
             inUse.decrement()

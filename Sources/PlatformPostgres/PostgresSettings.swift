@@ -27,7 +27,7 @@ public struct PostgresSettings: Sendable, Equatable {
 
     public init(host: String, port: Int, username: String, password: String?, database: String,
                 sslMode: SSLMode = .prefer, maximumConnections: Int = 10, statementTimeout: Duration = .seconds(5),
-                connectTimeout: Duration = .seconds(2), leaseTimeout: Duration = .seconds(5),
+                connectTimeout: Duration = .seconds(2), leaseTimeout: Duration = .seconds(10),
                 applicationName: String = "kisum") {
         self.host = host
         self.port = port
@@ -90,7 +90,7 @@ public struct PostgresSettings: Sendable, Equatable {
                       summary: "Server-side statement_timeout for every session"),
             ConfigKey("\(prefix)_DB_CONNECT_TIMEOUT", .duration, .defaulted("2s"),
                       summary: "Timeout to open one connection"),
-            ConfigKey("\(prefix)_DB_LEASE_TIMEOUT", .duration, .defaulted("5s"),
+            ConfigKey("\(prefix)_DB_LEASE_TIMEOUT", .duration, .defaulted("10s"),
                       summary: "Longest a request waits for a pooled connection before it is answered 503"),
         ]
     }

@@ -35,8 +35,11 @@ public final class RedisClient: Service, Sendable {
         }
         self.commandTimeout = .nanoseconds(Int64(configuration.commandTimeout.milliseconds * 1_000_000))
         let connect = Self.connector(configuration: configuration, group: eventLoopGroup)
-        // Connecting includes AUTH/SELECT: a waiter gives up after both of their timeouts.
-        let connectLimit = configuration.connectTimeout + configuration.commandTimeout + .milliseconds(50)
+        // The connect attempt is bounded by NIO timers on the event loop (connect timeout, then
+        // the AUTH/SELECT round trip's); this backstop only makes waiting for it cancellable and
+        // finite. It is generous on purpose: a Swift timer on a busy concurrency pool must not
+        // turn a connect that succeeded in time into a timeout.
+        let connectLimit = configuration.connectTimeout + configuration.commandTimeout + .seconds(5)
         self.slots = (0..<max(1, configuration.connections)).map { _ in
             RedisConnectionSlot(connectLimit: connectLimit, connect: connect)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The real services `./kisum test` started for this run.
 public enum TestEnvironment {
@@ -33,22 +34,36 @@ public enum TestEnvironment {
         return value
     }
 
-    /// A port nothing listens on right now.
+    /// A port nothing listens on right now, never handed out twice in this process. Taken
+    /// from below the kernel's ephemeral range (32768–60999): a port from that range can be
+    /// picked by a daemon of another test binding port 0 before this test binds it.
     public static func freePort() -> Int {
+        issuedPorts.withLockedValue { issued in
+            var candidate = Int.random(in: 20_000..<32_000)
+            while true {
+                candidate = candidate + 1 >= 32_000 ? 20_000 : candidate + 1
+                if !issued.contains(candidate) && canBind(candidate) {
+                    issued.insert(candidate)
+                    return candidate
+                }
+            }
+        }
+    }
+
+    private static let issuedPorts = NIOLockedValueBox<Set<Int>>([])
+
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) { pointer in
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                _ = bind(fd, raw, length)
-                _ = getsockname(fd, raw, &length)
+                bind(fd, raw, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// A unique lowercase name for databases and keys.
