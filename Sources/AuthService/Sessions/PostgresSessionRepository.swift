@@ -26,25 +26,34 @@ public struct PostgresSessionRepository: SessionRepository {
         return UserCredentials(id: id, email: stored, passwordHash: hash, active: status == "active")
     }
 
-    public func updatePasswordHash(userID: UUID, hash: String) async throws {
-        _ = try await database.query("UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID)",
-                                     operation: "password_rehash", logger: logger)
+    public func updatePasswordHash(userID: UUID, from old: String, to hash: String) async throws -> Bool {
+        try await !database.query("""
+            UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(userID) AND password_hash = \(old) RETURNING id
+            """, operation: "password_rehash", logger: logger).isEmpty
     }
 
-    public func createSession(userID: UUID, ttl: Duration, userAgent: String?, ip: String?) async throws -> (sessionID: UUID, refreshToken: String) {
+    public func createSession(userID: UUID, verifiedHash: String, ttl: Duration, userAgent: String?,
+                              ip: String?) async throws -> (sessionID: UUID, refreshToken: String)? {
         let sessionID = UUID()
         let token = OpaqueToken.make(prefix: "rt_")
         let expires = Date().addingTimeInterval(ttl.secondsValue)
-        try await database.withTransaction("session_create", logger: logger) { connection in
-            try await connection.query("""
+        return try await database.withTransaction("session_create", logger: logger) { connection in
+            // FOR SHARE on the user row: a disable or reset that committed first is seen here
+            // (no session); one that commits later waits for this transaction and then revokes
+            // the session it made.
+            let created = try await connection.query("""
                 INSERT INTO sessions (id, user_id, expires_at, user_agent, ip)
-                VALUES (\(sessionID), \(userID), \(expires), \(userAgent.map { String($0.prefix(300)) }), \(ip))
-                """, logger: logger)
+                SELECT \(sessionID), u.id, \(expires), \(userAgent.map { String($0.prefix(300)) }), \(ip)
+                FROM users u WHERE u.id = \(userID) AND u.status = 'active' AND u.password_hash = \(verifiedHash)
+                FOR SHARE
+                RETURNING id
+                """, logger: logger).collect()
+            guard !created.isEmpty else { return nil }
             try await connection.query("""
                 INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (\(OpaqueToken.digest(token)), \(sessionID), \(expires))
                 """, logger: logger)
+            return (sessionID, token)
         }
-        return (sessionID, token)
     }
 
     public func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome {

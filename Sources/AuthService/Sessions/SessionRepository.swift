@@ -39,9 +39,13 @@ public enum RefreshOutcome: Sendable, Equatable {
 /// hashes only and are single use.
 public protocol SessionRepository: Sendable {
     func user(email: String) async throws -> UserCredentials?
-    func updatePasswordHash(userID: UUID, hash: String) async throws
-    /// A new session and its first refresh token (returned in clear once, stored hashed).
-    func createSession(userID: UUID, ttl: Duration, userAgent: String?, ip: String?) async throws -> (sessionID: UUID, refreshToken: String)
+    /// Replaces the hash only if it is still `old` (a reset or change meanwhile wins); whether it did.
+    func updatePasswordHash(userID: UUID, from old: String, to hash: String) async throws -> Bool
+    /// A new session and its first refresh token (returned in clear once, stored hashed), or nil
+    /// when the user is no longer active with the password hash just verified: a sign-in racing
+    /// a disable or a password reset never leaves a live session behind.
+    func createSession(userID: UUID, verifiedHash: String, ttl: Duration, userAgent: String?,
+                       ip: String?) async throws -> (sessionID: UUID, refreshToken: String)?
     func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome
     /// Whether the session exists, belongs to `userID`, is not revoked and has not expired.
     func isLive(sessionID: UUID, userID: UUID) async throws -> Bool

@@ -93,17 +93,22 @@ struct SessionRoutes: Sendable {
         let user = try await sessions.user(email: input.email)
         // Unknown users cost the same hash as known ones: no enumeration by timing.
         let matches = try await passwords.verify(input.password, against: user?.passwordHash ?? dummyHash)
-        guard let user, matches, user.active else {
+        func refuse() async throws -> Never {
             count("kisum_auth_logins_total", "Sign-in attempts, by outcome.", outcome: "failure")
             try await sessions.audit(actor: user?.id.uuidString ?? "unknown", action: "login", target: nil, outcome: "failure",
                                      requestID: context.trace.requestID)
             throw PlatformError(Self.invalidCredentials, "Email or password is wrong.")
         }
+        guard let user, matches, user.active else { try await refuse() }
+        var verifiedHash = user.passwordHash
         if passwords.needsRehash(user.passwordHash) {
-            try await sessions.updatePasswordHash(userID: user.id, hash: try await passwords.hash(input.password))
+            let rehashed = try await passwords.hash(input.password)
+            if try await sessions.updatePasswordHash(userID: user.id, from: user.passwordHash, to: rehashed) { verifiedHash = rehashed }
         }
-        let (sessionID, refreshToken) = try await sessions.createSession(
-            userID: user.id, ttl: refreshTTL, userAgent: request.headers[.userAgent], ip: context.remoteAddress?.ipAddress)
+        // Created only while the user is still active with the password just verified.
+        guard let (sessionID, refreshToken) = try await sessions.createSession(
+            userID: user.id, verifiedHash: verifiedHash, ttl: refreshTTL, userAgent: request.headers[.userAgent],
+            ip: context.remoteAddress?.ipAddress) else { try await refuse() }
         context.notes.identify(userID: user.id.lowercased, sessionID: sessionID.lowercased)
         count("kisum_auth_logins_total", "Sign-in attempts, by outcome.", outcome: "success")
         try await sessions.audit(actor: user.id.uuidString, action: "login", target: sessionID.uuidString, outcome: "ok",
