@@ -54,14 +54,15 @@ struct AuthComponents: Sendable {
         refreshTTL = configuration.duration("REFRESH_TOKEN_TTL") ?? .seconds(2_592_000)
         keyLifecycleInterval = configuration.duration("KEY_LIFECYCLE_INTERVAL") ?? .seconds(10)
         retireDelay = accessTTL + jwksCache
-        keys = SigningKeyStore(database: database, encryption: encryption, logger: context.logger)
-        sessions = PostgresSessionRepository(database: database, logger: context.logger, refreshGrace: grace, sealer: encryption)
+        keys = SigningKeyStore(database: database, encryption: encryption.derived(for: .signingKeys), logger: context.logger)
+        sessions = PostgresSessionRepository(database: database, logger: context.logger, refreshGrace: grace,
+                                             sealer: encryption.derived(for: .refreshSuccessors))
         passwordRecords = PasswordRepository(database: database, logger: context.logger)
         keyRoutes = KeyRoutes(store: keys, ring: ring, jwksCache: jwksCache, publishDelay: publishDelay, audit: sessions)
-        passwords = PasswordHasher(
-            parameters: .init(memoryKiB: UInt32(configuration.integer("PASSWORD_ARGON2_MEMORY_KIB") ?? 19_456),
-                              iterations: UInt32(configuration.integer("PASSWORD_ARGON2_ITERATIONS") ?? 2)),
-            threads: configuration.integer("PASSWORD_HASH_THREADS") ?? 2)
+        let argon2 = PasswordHasher.Parameters(memoryKiB: UInt32(configuration.integer("PASSWORD_ARGON2_MEMORY_KIB") ?? 19_456),
+                                               iterations: UInt32(configuration.integer("PASSWORD_ARGON2_ITERATIONS") ?? 2))
+        try Self.checkArgon2(argon2, environment: configuration.environment)
+        passwords = PasswordHasher(parameters: argon2, threads: configuration.integer("PASSWORD_HASH_THREADS") ?? 2)
         rateLimiter = RateLimiter(redis: context.redis, database: database, metrics: context.metrics, logger: context.logger)
         rateLimits = AuthRateLimits(limiter: rateLimiter, perIP: configuration.integer("LOGIN_RATE_LIMIT_PER_IP") ?? 20,
                                     perEmail: configuration.integer("LOGIN_RATE_LIMIT_PER_EMAIL") ?? 5,
@@ -82,6 +83,19 @@ struct AuthComponents: Sendable {
             metrics: context.metrics, logger: context.logger)
         dummyHash = try await passwords.hash(UUID().uuidString)
         resetSender = try Self.resetSender(context)
+    }
+
+    /// Below OWASP's Argon2id floor (m = 19 MiB, t = 2) only where tests and laptops need speed.
+    static func checkArgon2(_ parameters: PasswordHasher.Parameters, environment: DeploymentEnvironment) throws {
+        guard ![.local, .dev].contains(environment) else { return }
+        var problems: [ConfigError.Problem] = []
+        if parameters.memoryKiB < 19_456 {
+            problems.append(.init(variable: "PASSWORD_ARGON2_MEMORY_KIB", reason: "must be at least 19456 (19 MiB) outside local and dev"))
+        }
+        if parameters.iterations < 2 {
+            problems.append(.init(variable: "PASSWORD_ARGON2_ITERATIONS", reason: "must be at least 2 outside local and dev"))
+        }
+        if !problems.isEmpty { throw ConfigError(service: "auth", problems: problems) }
     }
 
     /// One pass of the key lifecycle: a signing key exists, states advance (publish → sign →

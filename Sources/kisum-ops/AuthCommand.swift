@@ -15,10 +15,14 @@ struct AuthCommand: AsyncParsableCommand {
         @Option(help: "Auth's management URL.") var url: String = "http://127.0.0.1:9101"
         @Option(help: "File with the Admin service key (base64 Ed25519).") var keyFile: String = ".kisum/secrets/admin.service-key"
 
+        @Option(help: "How long to wait for Auth (a rotation generates an RSA key: seconds on a busy machine).")
+        var timeout: Int = 30
+
         func client() async throws -> ServiceHTTPClient {
             let text = try String(contentsOfFile: keyFile, encoding: .utf8)
             guard let key = ServiceKey(base64: text) else { throw ValidationError("\(keyFile) does not hold a service key") }
-            return ServiceHTTPClient(callee: "auth", baseURL: url, credentials: await ServiceCredentialSigner(service: "admin", key: key))
+            return ServiceHTTPClient(callee: "auth", baseURL: url, timeout: .seconds(max(1, timeout)),
+                                     credentials: await ServiceCredentialSigner(service: "admin", key: key))
         }
     }
 

@@ -2,6 +2,7 @@ import AccessControl
 import AuthService
 import Foundation
 import JWTKit
+import NIOConcurrencyHelpers
 import PlatformDaemon
 import PlatformKit
 import PlatformPostgres
@@ -20,11 +21,19 @@ struct AuthHarness {
 
     static let issuer = "https://auth.test.kisum"
 
+    /// `seedKey`: the database starts with an active signing key made once per test process
+    /// (each first start would otherwise spend up to seconds of CPU on an RSA prime search, two
+    /// dozen of them at once when the suite starts); false where a test watches the first
+    /// start create its own.
     static func start(_ extra: [String: String] = [:], core: ServiceKey = ServiceKey(),
-                      database existing: TestDatabase? = nil) async throws -> AuthHarness {
+                      database existing: TestDatabase? = nil, seedKey: Bool = true) async throws -> AuthHarness {
         let database: TestDatabase
         if let existing { database = existing } else { database = try await TestDatabase.create(migrations: AuthDaemon.migrations!) }
-        let kek = KeyEncryption.generateBase64(), admin = ServiceKey(), finance = ServiceKey()
+        let known = Self.keks.withLockedValue { keks in keks[database.name] }
+        let kek = known ?? KeyEncryption.generateBase64()
+        Self.keks.withLockedValue { $0[database.name] = kek }
+        if seedKey && existing == nil { try await Self.seedSigningKey(database, kek: kek) }
+        let admin = ServiceKey(), finance = ServiceKey()
         var environment = DaemonEnvironment.base([
             "AUTH_DB_URL": database.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": kek,
             "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
@@ -58,7 +67,7 @@ struct AuthHarness {
                 "SELECT kid, encode(private_key_encrypted, 'base64') FROM signing_keys WHERE state = 'active'")
         }
         let kid = try require(rows.first?[0]), sealed = try require(rows.first?[1])
-        let pem = try require(KeyEncryption(base64: kek)).open(Data(base64Encoded: sealed.replacingOccurrences(of: "\n", with: ""))!, kid: kid)
+        let pem = try require(KeyEncryption(base64: kek)).derived(for: .signingKeys).open(Data(base64Encoded: sealed.replacingOccurrences(of: "\n", with: ""))!, kid: kid)
         let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: pem), digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
         let claims = AccessTokenClaims(issuer: Self.issuer, audience: "kisum-test", userID: UUID(), sessionID: UUID(),
                                        issuedAt: Date(), ttl: ttl)
@@ -78,6 +87,23 @@ struct AuthHarness {
     }
 
     func stop() async throws { try await daemon.shutdown() }
+
+    /// One key-encryption key per database, so a second instance on the same database (and the
+    /// seeded key) opens what the first sealed.
+    private static let keks = NIOLockedValueBox<[String: String]>([:])
+
+    /// Made once per test process, on the key-generation thread.
+    private static let sharedKey = Task { try await SigningKeyMaterial.generate() }
+
+    private static func seedSigningKey(_ database: TestDatabase, kek: String) async throws {
+        let material = try await sharedKey.value
+        let sealed = try require(KeyEncryption(base64: kek)).derived(for: .signingKeys).seal(material.privatePEM, kid: material.kid)
+        let jwk = String(decoding: try JSONEncoder().encode(material.publicJWK), as: UTF8.self)
+        _ = try await database.rows("""
+            INSERT INTO signing_keys (kid, state, private_key_encrypted, public_jwk, activate_at)
+            VALUES ($1, 'active', decode($2, 'base64'), $3::jsonb, now())
+            """, [material.kid, sealed.base64EncodedString(), jwk])
+    }
 }
 
 func require<T>(_ value: T?) throws -> T {

@@ -32,8 +32,7 @@ import Testing
         #expect(await code { try await self.verifier(auth, audience: "someone-else").verify(token) } == "invalid_token")
         #expect(await code { try await verifier.verify("a.b.c") } == "invalid_token")
         // A key that is not in the JWKS, even with a kid that looks right.
-        let stranger = SigningKeyMaterial.generate
-        let material = try stranger()
+        let material = try await SigningKeyMaterial.generate()
         let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: material.privatePEM), digestAlgorithm: .sha256,
                                                 kid: JWKIdentifier(string: material.kid))
         let forged = try await keys.sign(AccessTokenClaims(issuer: AuthHarness.issuer, audience: "kisum-test", userID: UUID(),

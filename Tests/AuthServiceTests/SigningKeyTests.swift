@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func firstStartCreatesAnEncryptedKeyAndPublishesIt() async throws {
-        let auth = try await AuthHarness.start()
+        let auth = try await AuthHarness.start(seedKey: false)
         defer { Task { try? await auth.stop() } }
         #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
         let jwks = try await TestHTTP.get(auth.daemon.publicURL! + "/.well-known/jwks.json")

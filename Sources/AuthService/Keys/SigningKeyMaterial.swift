@@ -3,6 +3,7 @@ import CryptoExtras
 import Foundation
 import PlatformKit
 import JWTKit
+import NIOPosix
 
 /// An RS256 signing key: its private PEM, its kid and its public JWK.
 public struct SigningKeyMaterial: Sendable {
@@ -20,11 +21,22 @@ public struct SigningKeyMaterial: Sendable {
         public var e: String
     }
 
-    /// A new 2048-bit RSA key; the kid is derived from the public key.
-    public static func generate() throws -> SigningKeyMaterial {
-        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        return try SigningKeyMaterial(privatePEM: key.pemRepresentation)
+    /// A new 2048-bit RSA key; the kid is derived from the public key. The prime search takes
+    /// from a tenth of a second to seconds of CPU, so it runs on a thread of its own, never on
+    /// the concurrency pool's two threads that every request needs (a rotation, or a fleet of
+    /// instances starting, used to stall every handler of the process while it ran).
+    public static func generate() async throws -> SigningKeyMaterial {
+        try await generationThread.runIfActive {
+            let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            return try SigningKeyMaterial(privatePEM: key.pemRepresentation)
+        }
     }
+
+    private static let generationThread: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
 
     public init(privatePEM: String) throws {
         let key = try Insecure.RSA.PrivateKey(pem: privatePEM)

@@ -52,14 +52,22 @@ public struct SigningKeyStore: Sendable {
     /// On first start: one active key, so the service can sign at once (no token exists yet
     /// that a verifier could have cached a JWKS for). Safe with several instances.
     public func ensureActiveKey() async throws {
+        guard try await !hasKey(in: ["active", "pending"]) else { return }
+        // Generated before the transaction: seconds of CPU must not hold a pooled connection
+        // and the key lock. Another instance may win meanwhile; then this key is dropped.
+        let material = try await SigningKeyMaterial.generate()
         try await database.withTransaction("keys_bootstrap", logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7710001)", logger: logger)
             let existing = try await connection.query(
                 "SELECT 1 FROM signing_keys WHERE state IN ('active', 'pending')", logger: logger).collect()
             guard existing.isEmpty else { return }
-            try await insert(try SigningKeyMaterial.generate(), state: .active, activateAt: Date(), on: connection)
+            try await insert(material, state: .active, activateAt: Date(), on: connection)
             logger.notice("signing key created (first start)")
         }
+    }
+
+    private func hasKey(in states: [String]) async throws -> Bool {
+        try await !database.query("SELECT 1 FROM signing_keys WHERE state = ANY(\(states))", operation: "keys_read", logger: logger).isEmpty
     }
 
     /// Promotes a due pending key (the active one becomes retiring until `now + retireDelay`)
@@ -95,25 +103,32 @@ public struct SigningKeyStore: Sendable {
     /// Starts a rotation. Normal: a new key is published now and signs from `now +
     /// publishDelay`. Emergency: the new key signs at once and every other key is retired
     /// immediately (tokens they signed stop verifying). Returns the new kid.
-    public func rotate(emergency: Bool, publishDelay: Duration, now: Date = Date()) async throws -> String {
-        try await database.withTransaction("keys_rotate", logger: logger) { connection in
+    public func rotate(emergency: Bool, publishDelay: Duration) async throws -> String {
+        // Refused before the prime search when a rotation is already waiting; the key is made
+        // before the transaction (seconds of CPU must not hold a connection and the key lock).
+        if !emergency, try await hasKey(in: ["pending"]) { throw Self.rotationInProgress }
+        let material = try await SigningKeyMaterial.generate()
+        return try await database.withTransaction("keys_rotate", logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7710001)", logger: logger)
-            let material = try SigningKeyMaterial.generate()
+            // From the moment it is published, not from the request: the publish delay is what
+            // verifiers' JWKS caches need, whatever the key generation took.
+            let now = Date()
             if emergency {
                 try await connection.query("UPDATE signing_keys SET state = 'retired', retire_at = \(now) WHERE state <> 'retired'",
                                            logger: logger)
                 try await insert(material, state: .active, activateAt: now, on: connection)
             } else {
                 let pending = try await connection.query("SELECT kid FROM signing_keys WHERE state = 'pending'", logger: logger).collect()
-                guard pending.isEmpty else {
-                    throw PlatformError(.init("rotation_in_progress", .conflict), "a new key is already published and waiting to sign")
-                }
+                guard pending.isEmpty else { throw Self.rotationInProgress }
                 try await insert(material, state: .pending, activateAt: now.addingTimeInterval(publishDelay.secondsValue), on: connection)
             }
             logger.notice("signing key rotation started", metadata: ["kid": .string(material.kid), "emergency": "\(emergency)"])
             return material.kid
         }
     }
+
+    static let rotationInProgress = PlatformError(.init("rotation_in_progress", .conflict),
+                                                  "a new key is already published and waiting to sign")
 
     private func insert(_ material: SigningKeyMaterial, state: KeyState, activateAt: Date, on connection: PostgresConnection) async throws {
         let sealed = try encryption.seal(material.privatePEM, kid: material.kid)
