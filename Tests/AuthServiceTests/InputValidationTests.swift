@@ -1,5 +1,6 @@
 import Foundation
 import PlatformDaemon
+import PlatformKit
 import PlatformTesting
 import Testing
 
@@ -30,4 +31,13 @@ import Testing
         let ordinary = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"zoë@example.com","password":"tab\tand\nnewline"}"#)
         #expect(ordinary.status == 401, "\(ordinary.body)")
     }
+
+    @Test func weakArgon2IsRefusedOutsideLocalAndDev() async throws {
+        // The harness runs Argon2 at 8 MiB, t = 1 (fast tests): fine in local, refused in staging.
+        let error = await #expect(throws: ConfigError.self) { _ = try await AuthHarness.start(["KISUM_ENV": "staging"]) }
+        let variables = error?.problems.map(\.variable) ?? []
+        #expect(variables.contains("PASSWORD_ARGON2_MEMORY_KIB"))
+        #expect(variables.contains("PASSWORD_ARGON2_ITERATIONS"))
+    }
 }
+

@@ -93,7 +93,9 @@ struct RelayStandIn: DaemonApplication {
 
     @Test func theOutboxSenderIsRefusedOutsideLocalAndDev() async throws {
         do {
-            let auth = try await AuthHarness.start(["KISUM_ENV": "production"])
+            // Production-grade Argon2, so the sender is the only problem left.
+            let auth = try await AuthHarness.start(["KISUM_ENV": "production", "PASSWORD_ARGON2_MEMORY_KIB": "19456",
+                                                    "PASSWORD_ARGON2_ITERATIONS": "2"])
             try? await auth.stop()
             Issue.record("Auth started in production with the outbox sender")
         } catch {

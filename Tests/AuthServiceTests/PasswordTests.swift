@@ -137,7 +137,7 @@ import Testing
         // The disable holds the user row while the sign-in verifies the password; the sign-in's
         // session insert then finds the user disabled (before: a live session was left behind).
         let disable = Task {
-            try await LibPQConnection.run { [admin = auth.database.admin] in
+            try await onDedicatedThread { [admin = auth.database.admin] in
                 let connection = try LibPQConnection(settings: admin)
                 _ = try connection.execute("BEGIN")
                 _ = try connection.execute("UPDATE users SET status = 'disabled' WHERE id = $1", parameters: [user])

@@ -93,6 +93,36 @@ import Testing
     }
 }
 
+/// A disabled user's refresh token is refused even if its session was somehow left live, and a
+/// sealed successor cannot be opened with the undivided key-encryption key.
+@Suite struct RefreshSafetyTests {
+    let helpers = SessionTests()
+
+    @Test func aDisabledUsersSessionNeverRefreshes() async throws {
+        let (auth, first) = try await RefreshTests().start(["REFRESH_GRACE_WINDOW": "0s"])
+        defer { Task { try? await auth.stop() } }
+        // Disabled without the admin route's session revocation (a race, or a hand edit).
+        _ = try await auth.database.rows("UPDATE users SET status = 'disabled'")
+        let refused = try await helpers.refresh(auth, first)
+        #expect(refused.status == 401, "\(refused.body)")
+    }
+
+    @Test func successorsAreSealedWithTheirOwnKey() async throws {
+        let (auth, first) = try await RefreshTests().start(["REFRESH_GRACE_WINDOW": "5s"])
+        defer { Task { try? await auth.stop() } }
+        #expect(try await helpers.refresh(auth, first).status == 200)
+        let sealed = try #require(try await auth.database.rows(
+            "SELECT encode(successor_sealed, 'base64') FROM refresh_tokens WHERE successor_sealed IS NOT NULL").first?[0])
+        let box = try #require(Data(base64Encoded: sealed.replacingOccurrences(of: "\n", with: "")))
+        let digest = try #require(try await auth.database.rows(
+            "SELECT encode(token_hash, 'base64') FROM refresh_tokens WHERE successor_sealed IS NOT NULL").first?[0])
+        let context = "refresh-successor:" + digest.replacingOccurrences(of: "\n", with: "")
+        let kek = try #require(KeyEncryption(base64: auth.kek))
+        #expect(throws: (any Error).self) { try kek.open(box, kid: context) }
+        #expect(try kek.derived(for: .refreshSuccessors).open(box, kid: context).hasPrefix("rt_"))
+    }
+}
+
 /// Two tabs refreshing with the same token at once, inside and outside the grace window.
 @Suite struct ConcurrentRefreshTests {
     let helpers = SessionTests()
@@ -103,7 +133,7 @@ import Testing
         let (auth, first) = try await RefreshTests().start(["REFRESH_GRACE_WINDOW": grace])
         let admin = auth.database.admin
         let holder = Task {
-            try await LibPQConnection.run {
+            try await onDedicatedThread {
                 let connection = try LibPQConnection(settings: admin)
                 _ = try connection.execute("BEGIN")
                 _ = try connection.execute("SELECT 1 FROM refresh_tokens FOR UPDATE")  // the login's token, the only one
