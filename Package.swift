@@ -26,6 +26,7 @@ extension Target.Dependency {
     static let nioConcurrency = product(name: "NIOConcurrencyHelpers", package: "swift-nio")
     static let nioFoundation = product(name: "NIOFoundationCompat", package: "swift-nio")
     static let nioSSL = product(name: "NIOSSL", package: "swift-nio-ssl")
+    static let clocks = product(name: "Clocks", package: "swift-clocks")
 }
 
 let package = Package(
@@ -52,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (headers on the default include path, except
@@ -151,13 +153,16 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PlatformKitTests",
-            dependencies: ["PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "PlatformTesting",
-                           .hummingbird, .jwtKit, .crypto, .logging, .nioCore],
+            dependencies: ["PlatformKit", .hummingbird, .logging, .nioCore],
             swiftSettings: strict),
         .testTarget(
             name: "PlatformIntegrationTests",
-            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth",
-                           "CanaryService", "CoreService", "AuthService", "PlatformTesting", .nioCore, .logging, .postgresNIO, .hummingbird, .nioConcurrency, .httpTypes],
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", "CanaryService", "CoreService",
+                           "AuthService", "PlatformTesting", .logging, .nioConcurrency, .httpTypes, .clocks],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ServiceAuthTests",
+            dependencies: ["ServiceAuth", .jwtKit, .crypto],
             swiftSettings: strict),
         .testTarget(
             name: "PlatformPostgresTests",
@@ -165,7 +170,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "PlatformRedisTests",
-            dependencies: ["PlatformRedis", "PlatformKit", "PlatformTesting", .logging, .nioCore, .nioPosix, .nioConcurrency],
+            dependencies: ["PlatformRedis", "PlatformKit", "PlatformTesting", .logging, .nioCore, .nioPosix, .nioConcurrency, .clocks],
             swiftSettings: strict),
         .testTarget(
             name: "CoreServiceTests",

@@ -11,10 +11,13 @@ public struct PeriodicJob: Service {
     let metrics: PlatformMetrics
     let logger: Logger
     let work: @Sendable () async throws -> Void
+    /// What `interval` is measured on (a test clock in tests).
+    let clock: any Clock<Duration>
 
     public init(name: String, interval: Duration, metrics: PlatformMetrics, logger: Logger,
-                work: @escaping @Sendable () async throws -> Void) {
+                clock: any Clock<Duration> = ContinuousClock(), work: @escaping @Sendable () async throws -> Void) {
         self.name = name
+        self.clock = clock
         self.interval = interval
         self.metrics = metrics
         self.logger = logger
@@ -28,9 +31,10 @@ public struct PeriodicJob: Service {
             } catch {
                 metrics.counter("kisum_job_failures_total", help: "Failed passes of background jobs, by job.",
                                 labels: [("job_name", name)]).increment()
-                logger.warning("background job pass failed", metadata: ["job": .string(name), "error_type": .type(of: error), "error_detail": .detail(of: error)])
+                logger.warning("background job pass failed",
+                               metadata: ["job": .string(name), "error_type": .type(of: error), "error_detail": .detail(of: error)])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { [clock, interval] in try await clock.sleep(for: interval) }
         }
     }
 }

@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// cache: callers treat any `RedisError` as a miss and go to the source of truth.
 public final class RedisClient: Service, Sendable {
     public let configuration: RedisConfiguration
-    public let breaker: CircuitBreaker
+    public let breaker: CircuitBreaker<ContinuousClock>
     private let slots: [RedisConnectionSlot]
     private let commandTimeout: TimeAmount
     private let nextSlot = NIOLockedValueBox(0)
@@ -26,8 +26,7 @@ public final class RedisClient: Service, Sendable {
         self.logger = logger
         let breakerGauge = metrics.gauge("kisum_redis_breaker_open", help: "1 while the Redis circuit breaker is open or half-open, else 0.")
         breakerGauge.set(0.0)
-        self.breaker = CircuitBreaker(threshold: configuration.breakerThreshold,
-                                      cooldown: .nanoseconds(Int64(configuration.breakerCooldown.milliseconds * 1_000_000))) { state in
+        self.breaker = CircuitBreaker(threshold: configuration.breakerThreshold, cooldown: configuration.breakerCooldown) { state in
             breakerGauge.set(state == .closed ? 0.0 : 1.0)
             metrics.counter("kisum_redis_breaker_transitions_total", help: "Redis circuit breaker state changes, by new state.", labels: [("to", "\(state)")]).increment()
             logger.log(level: state == .closed ? .notice : .warning, "redis circuit breaker changed",
