@@ -13,7 +13,7 @@ import Testing
 /// production (service credentials, JWKS), with a demo company and administrators:
 /// - Acme (`acme`): Basic active and the Finance add-on; Ada is its owner (no platform role);
 /// - root@ (platform_admin), ops@ (platform_operator), eve@ (platform_viewer).
-struct PlatformWorld {
+struct PlatformWorld: Sendable {
     let core: RunningDaemon
     let auth: RunningDaemon
     let admin: RunningDaemon
@@ -40,36 +40,53 @@ struct PlatformWorld {
             "INTERNAL_TRUSTED_KEYS": trusted(["admin", "auth"]), "AUTH_INTERNAL_URL": "http://127.0.0.1:\(authManagement)",
             "OUTBOX_POLL_INTERVAL": "100ms",
         ]), sink: MemoryLogSink())
-        let auth = try await Daemon.start(AuthDaemon.self, environment: DaemonEnvironment.base([
-            "KISUM_PUBLIC_LISTEN": "127.0.0.1:\(authPublic)", "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(authManagement)",
-            "AUTH_DB_URL": authDatabase.runtimeURL, "REDIS_URL": redis, "CORE_INTERNAL_URL": core.managementURL,
-            "INTERNAL_SIGNING_KEY": keys["auth"]!.privateBase64, "INTERNAL_TRUSTED_KEYS": trusted(["admin", "core", "finance"]),
-            "AUTH_KEY_ENCRYPTION_KEY": KeyEncryption.generateBase64(), "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(),
-            "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test", "ACCESS_TOKEN_TTL": "15m", "JWKS_CACHE_TTL": "1s",
-            "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
-            "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
-            "LOGIN_RATE_LIMIT_PER_IP": "10000", "LOGIN_RATE_LIMIT_PER_EMAIL": "10000",
-        ]), sink: MemoryLogSink())
-        let blackhole = try BlackholeListener()
-        var targets = "core=\(core.managementURL),auth=\(auth.managementURL)"
-        if !extraTargets.isEmpty { targets += "," + extraTargets.replacingOccurrences(of: "BLACKHOLE", with: "http://127.0.0.1:\(blackhole.port)") }
-        let admin = try await Daemon.start(AdminDaemon.self, environment: DaemonEnvironment.base([
-            "ADMIN_DB_URL": adminDatabase.runtimeURL, "INTERNAL_SIGNING_KEY": keys["admin"]!.privateBase64,
-            "AUTH_INTERNAL_URL": auth.managementURL, "CORE_INTERNAL_URL": core.managementURL,
-            "AUTH_JWKS_URL": auth.publicURL! + "/.well-known/jwks.json", "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
-            "OPERATIONS_TARGETS": targets, "OPERATIONS_TIMEOUT": "500ms",
-        ]), sink: MemoryLogSink())
-        let world = PlatformWorld(core: core, auth: auth, admin: admin, adminDatabase: adminDatabase, authDatabase: authDatabase,
-                                  coreDatabase: coreDatabase, keys: keys, company: UUID(), blackhole: blackhole)
-        try await world.seed()
-        return world
+        var started = [core]  // the latest first: stopped in that order if a later step fails
+        do {
+            let auth = try await Daemon.start(AuthDaemon.self, environment: DaemonEnvironment.base([
+                "KISUM_PUBLIC_LISTEN": "127.0.0.1:\(authPublic)", "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(authManagement)",
+                "AUTH_DB_URL": authDatabase.runtimeURL, "REDIS_URL": redis, "CORE_INTERNAL_URL": core.managementURL,
+                "INTERNAL_SIGNING_KEY": keys["auth"]!.privateBase64, "INTERNAL_TRUSTED_KEYS": trusted(["admin", "core", "finance"]),
+                "AUTH_KEY_ENCRYPTION_KEY": KeyEncryption.generateBase64(), "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(),
+                "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test", "ACCESS_TOKEN_TTL": "15m", "JWKS_CACHE_TTL": "1s",
+                "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
+                "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
+                "LOGIN_RATE_LIMIT_PER_IP": "10000", "LOGIN_RATE_LIMIT_PER_EMAIL": "10000",
+            ]), sink: MemoryLogSink())
+            started.insert(auth, at: 0)
+            let blackhole = try BlackholeListener()
+            var targets = "core=\(core.managementURL),auth=\(auth.managementURL)"
+            if !extraTargets.isEmpty { targets += "," + extraTargets.replacingOccurrences(of: "BLACKHOLE", with: "http://127.0.0.1:\(blackhole.port)") }
+            let admin = try await Daemon.start(AdminDaemon.self, environment: DaemonEnvironment.base([
+                "ADMIN_DB_URL": adminDatabase.runtimeURL, "INTERNAL_SIGNING_KEY": keys["admin"]!.privateBase64,
+                "AUTH_INTERNAL_URL": auth.managementURL, "CORE_INTERNAL_URL": core.managementURL,
+                "AUTH_JWKS_URL": auth.publicURL! + "/.well-known/jwks.json", "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
+                "OPERATIONS_TARGETS": targets, "OPERATIONS_TIMEOUT": "500ms",
+            ]), sink: MemoryLogSink())
+            started.insert(admin, at: 0)
+            let world = PlatformWorld(core: core, auth: auth, admin: admin, adminDatabase: adminDatabase, authDatabase: authDatabase,
+                                      coreDatabase: coreDatabase, keys: keys, company: UUID(), blackhole: blackhole)
+            try await world.seed()
+            return world
+        } catch {
+            try? await shutdownAll(started)
+            throw error
+        }
     }
 
-    func stop() async {
-        try? await admin.shutdown()
-        try? await auth.shutdown()
-        try? await core.shutdown()
+    /// Starts one as `start` does, runs `body` with it, then stops it and waits, even when `body` throws.
+    @discardableResult
+    static func with<Value>(redis: String = TestEnvironment.redisURL, extraTargets: String = "",
+                            _ body: (PlatformWorld) async throws -> Value) async throws -> Value {
+        let world = try await start(redis: redis, extraTargets: extraTargets)
+        // Three daemons one after the other, each bounded at 20 s by its own shutdown.
+        return try await withStopping(world, within: .seconds(70), stop: { try await shutdownAll($0.daemons) }, body)
     }
+
+    /// Admin, Auth and Core: the order to stop them in.
+    var daemons: [RunningDaemon] { [admin, auth, core] }
+
+    /// Stops every daemon, ignoring failures; for callers outside `with` (which reports them).
+    func stop() async { try? await shutdownAll(daemons) }
 
     /// Calls an internal route of `service` as `caller`.
     func call(_ service: RunningDaemon, _ method: String, _ path: String, as caller: String = "admin", body: String? = nil) async throws -> TestResponse {

@@ -10,7 +10,7 @@ import PlatformTesting
 import ServiceAuth
 
 /// An Auth daemon in this process on its own database, with fast key timings.
-struct AuthHarness {
+struct AuthHarness: Sendable {
     let daemon: RunningDaemon
     let database: TestDatabase
     let kek: String
@@ -49,6 +49,14 @@ struct AuthHarness {
         let logs = MemoryLogSink()
         let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: logs)
         return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core, finance: finance, logs: logs)
+    }
+
+    /// Starts one as `start` does, runs `body` with it, then stops it and waits, even when `body` throws.
+    @discardableResult
+    static func with<Value>(_ extra: [String: String] = [:], core: ServiceKey = ServiceKey(), database existing: TestDatabase? = nil,
+                            seedKey: Bool = true, _ body: (AuthHarness) async throws -> Value) async throws -> Value {
+        let auth = try await start(extra, core: core, database: existing, seedKey: seedKey)
+        return try await withStopping(auth, stop: { try await $0.stop() }, body)
     }
 
     /// Calls an internal route as `caller`.

@@ -23,47 +23,47 @@ import Testing
     }
 
     @Test func anExpiredDelegationEndsWithoutWaitingForTheCache() async throws {
-        let world = try await AccessTests().world()  // Redis on: ACCESS_CACHE_TTL is 10 minutes
-        defer { Task { await world.stop() } }
-        let (bobWorld, bobMembership) = try await bob(world)
-        #expect(try await admin.permissions(bobWorld) == [])
-        try await world.sql("""
-            INSERT INTO delegations (id, company_id, from_membership, to_membership, permissions, expires_at)
-            VALUES ($1, $2, $3, $4, ARRAY['finance.invoices.read'], now() + interval '4 seconds')
-            """, [UUID().uuidString, world.company.uuidString, world.membership.uuidString, bobMembership])
-        try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [bobMembership])
+        try await AccessTests().world { world in  // Redis on: ACCESS_CACHE_TTL is 10 minutes
+            let (bobWorld, bobMembership) = try await bob(world)
+            #expect(try await admin.permissions(bobWorld) == [])
+            try await world.sql("""
+                INSERT INTO delegations (id, company_id, from_membership, to_membership, permissions, expires_at)
+                VALUES ($1, $2, $3, $4, ARRAY['finance.invoices.read'], now() + interval '4 seconds')
+                """, [UUID().uuidString, world.company.uuidString, world.membership.uuidString, bobMembership])
+            try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [bobMembership])
 
-        #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])  // computed and cached
-        #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])  // served from the cache
-        let metrics = try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body
-        #expect((metricValue(metrics, #"kisum_auth_access_cache_total{outcome="hit"}"#) ?? 0) >= 1)
+            #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])  // computed and cached
+            #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])  // served from the cache
+            let metrics = try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body
+            #expect((metricValue(metrics, #"kisum_auth_access_cache_total{outcome="hit"}"#) ?? 0) >= 1)
 
-        // Nothing is written when the delegation runs out; the answer changes all the same
-        // (before the fix the cached snapshot kept the permission for ten minutes).
-        #expect(try await eventually(within: .seconds(15)) { try await admin.permissions(bobWorld) == [] })
+            // Nothing is written when the delegation runs out; the answer changes all the same
+            // (before the fix the cached snapshot kept the permission for ten minutes).
+            #expect(try await eventually(within: .seconds(15)) { try await admin.permissions(bobWorld) == [] })
+        }
     }
 
     @Test func disablingADelegatorEndsWhatTheyLentAtOnce() async throws {
-        let world = try await AccessTests().world()
-        defer { Task { await world.stop() } }
-        let (bobWorld, bobMembership) = try await bob(world)
-        let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
-        let created = try await admin.json("POST", "/internal/v1/delegations", """
-            {"from_membership_id":"\(world.membership)","to_membership_id":"\(bobMembership)","permissions":["finance.invoices.read"],"expires_at":"\(expires)"}
-            """, world)
-        #expect(created.status == 201, "\(created.body)")
-        #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])  // cached now
+        try await AccessTests().world { world in
+            let (bobWorld, bobMembership) = try await bob(world)
+            let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+            let created = try await admin.json("POST", "/internal/v1/delegations", """
+                {"from_membership_id":"\(world.membership)","to_membership_id":"\(bobMembership)","permissions":["finance.invoices.read"],"expires_at":"\(expires)"}
+                """, world)
+            #expect(created.status == 201, "\(created.body)")
+            #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])  // cached now
 
-        let disable = try await admin.json("POST", "/internal/v1/users/\(world.user)/status", #"{"status":"disabled","reason":"left"}"#, world)
-        #expect(disable.status == 200, "\(disable.body)")
-        // The delegate's cached snapshot is unreachable at once (its access version moved)...
-        #expect(try await admin.permissions(bobWorld) == [])
-        // ...and the computation itself refuses a disabled delegator (the view, uncached).
-        try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [bobMembership])
-        #expect(try await admin.permissions(bobWorld) == [])
+            let disable = try await admin.json("POST", "/internal/v1/users/\(world.user)/status", #"{"status":"disabled","reason":"left"}"#, world)
+            #expect(disable.status == 200, "\(disable.body)")
+            // The delegate's cached snapshot is unreachable at once (its access version moved)...
+            #expect(try await admin.permissions(bobWorld) == [])
+            // ...and the computation itself refuses a disabled delegator (the view, uncached).
+            try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [bobMembership])
+            #expect(try await admin.permissions(bobWorld) == [])
 
-        // Re-enabling restores what they lent, at once.
-        #expect(try await admin.json("POST", "/internal/v1/users/\(world.user)/status", #"{"status":"active","reason":"back"}"#, world).status == 200)
-        #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])
+            // Re-enabling restores what they lent, at once.
+            #expect(try await admin.json("POST", "/internal/v1/users/\(world.user)/status", #"{"status":"active","reason":"back"}"#, world).status == 200)
+            #expect(try await admin.permissions(bobWorld) == ["finance.invoices.read"])
+        }
     }
 }

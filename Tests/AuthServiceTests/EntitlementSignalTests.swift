@@ -13,20 +13,20 @@ import Testing
     }
 
     @Test func keepsTheHighestVersionAndOnlyCoreMaySignal() async throws {
-        let auth = try await AuthHarness.start()
-        defer { Task { try? await auth.stop() } }
-        let company = UUID()
-        for version in [3, 5, 4, 5] {
-            let response = try await auth.call("POST", "/internal/v1/entitlements/invalidated", as: "core",
-                                               body: #"{"company_id":"\#(company)","entitlement_version":\#(version)}"#)
-            #expect(response.status == 200)
+        try await AuthHarness.with { auth in
+            let company = UUID()
+            for version in [3, 5, 4, 5] {
+                let response = try await auth.call("POST", "/internal/v1/entitlements/invalidated", as: "core",
+                                                   body: #"{"company_id":"\#(company)","entitlement_version":\#(version)}"#)
+                #expect(response.status == 200)
+            }
+            #expect(try await storedVersion(auth, company) == "5")
+            let fromAdmin = try await auth.call("POST", "/internal/v1/entitlements/invalidated", as: "admin",
+                                                body: #"{"company_id":"\#(company)","entitlement_version":9}"#)
+            #expect(fromAdmin.status == 403)
+            #expect(try await storedVersion(auth, company) == "5")
+            let bad = try await auth.call("POST", "/internal/v1/entitlements/invalidated", as: "core", body: #"{"company_id":"nope"}"#)
+            #expect(bad.status == 400)
         }
-        #expect(try await storedVersion(auth, company) == "5")
-        let fromAdmin = try await auth.call("POST", "/internal/v1/entitlements/invalidated", as: "admin",
-                                            body: #"{"company_id":"\#(company)","entitlement_version":9}"#)
-        #expect(fromAdmin.status == 403)
-        #expect(try await storedVersion(auth, company) == "5")
-        let bad = try await auth.call("POST", "/internal/v1/entitlements/invalidated", as: "core", body: #"{"company_id":"nope"}"#)
-        #expect(bad.status == 400)
     }
 }

@@ -21,46 +21,46 @@ import Testing
     }
 
     @Test func verifiesAuthsTokensAndRefusesEverythingElse() async throws {
-        let auth = try await AuthHarness.start()
-        defer { Task { try? await auth.stop() } }
-        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
-        let (token, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
-        let verifier = verifier(auth)
-        let claims = try await verifier.verify(token)
-        #expect(UUID(uuidString: claims.sid) != nil)
+        try await AuthHarness.with { auth in
+            #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+            let (token, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
+            let verifier = verifier(auth)
+            let claims = try await verifier.verify(token)
+            #expect(UUID(uuidString: claims.sid) != nil)
 
-        #expect(await code { try await self.verifier(auth, audience: "someone-else").verify(token) } == "invalid_token")
-        #expect(await code { try await verifier.verify("a.b.c") } == "invalid_token")
-        // A key that is not in the JWKS, even with a kid that looks right.
-        let material = try await SigningKeyMaterial.generate()
-        let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: material.privatePEM), digestAlgorithm: .sha256,
-                                                kid: JWKIdentifier(string: material.kid))
-        let forged = try await keys.sign(AccessTokenClaims(issuer: AuthHarness.issuer, audience: "kisum-test", userID: UUID(),
-                                                           sessionID: UUID(), issuedAt: Date(), ttl: .seconds(60)),
-                                         kid: JWKIdentifier(string: material.kid))
-        #expect(await code { try await verifier.verify(forged) } == "invalid_token")
-        // alg "none" with a published kid.
-        let header = Data(#"{"alg":"none","kid":"\#(JWTHeaderPeek.fields(of: token)?.kid ?? "")"}"#.utf8).base64EncodedString()
-        let parts = token.split(separator: ".")
-        #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "invalid_token")
+            #expect(await code { try await self.verifier(auth, audience: "someone-else").verify(token) } == "invalid_token")
+            #expect(await code { try await verifier.verify("a.b.c") } == "invalid_token")
+            // A key that is not in the JWKS, even with a kid that looks right.
+            let material = try await SigningKeyMaterial.generate()
+            let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: material.privatePEM), digestAlgorithm: .sha256,
+                                                    kid: JWKIdentifier(string: material.kid))
+            let forged = try await keys.sign(AccessTokenClaims(issuer: AuthHarness.issuer, audience: "kisum-test", userID: UUID(),
+                                                               sessionID: UUID(), issuedAt: Date(), ttl: .seconds(60)),
+                                             kid: JWKIdentifier(string: material.kid))
+            #expect(await code { try await verifier.verify(forged) } == "invalid_token")
+            // alg "none" with a published kid.
+            let header = Data(#"{"alg":"none","kid":"\#(JWTHeaderPeek.fields(of: token)?.kid ?? "")"}"#.utf8).base64EncodedString()
+            let parts = token.split(separator: ".")
+            #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "invalid_token")
+        }
     }
 
     @Test func concurrentCallersShareOneFetch() async throws {
-        let auth = try await AuthHarness.start()
-        defer { Task { try? await auth.stop() } }
-        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
-        let (token, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
-        func fetches() async throws -> Double {
-            let metrics = try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body
-            return metricValue(metrics, #"kisum_http_requests_total{listener="public",route="/.well-known/jwks.json",method="GET",status="200"}"#) ?? 0
+        try await AuthHarness.with { auth in
+            #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+            let (token, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
+            func fetches() async throws -> Double {
+                let metrics = try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body
+                return metricValue(metrics, #"kisum_http_requests_total{listener="public",route="/.well-known/jwks.json",method="GET",status="200"}"#) ?? 0
+            }
+            let before = try await fetches()
+            let verifier = verifier(auth)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 { group.addTask { _ = try await verifier.verify(token) } }
+                try await group.waitForAll()
+            }
+            #expect(try await fetches() - before == 1)
         }
-        let before = try await fetches()
-        let verifier = verifier(auth)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<20 { group.addTask { _ = try await verifier.verify(token) } }
-            try await group.waitForAll()
-        }
-        #expect(try await fetches() - before == 1)
     }
 
     @Test func aNewKeyIsPickedUpAndAnAbsentAuthFailsClosedOnlyWithoutKeys() async throws {

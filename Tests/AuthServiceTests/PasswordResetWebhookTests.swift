@@ -48,47 +48,47 @@ struct RelayStandIn: DaemonApplication {
     @Test func theWebhookSenderDeliversASignedLinkThatResetsThePassword() async throws {
         let instance = UUID().uuidString
         RelayStandIn.failuresLeft.withLockedValue { $0[instance] = 1 }  // the first attempt fails: retried
-        let relay = try await Daemon.start(RelayStandIn.self, environment: DaemonEnvironment.base(["KISUM_INSTANCE": instance]),
-                                           sink: MemoryLogSink())
-        defer { Task { try? await relay.shutdown() } }
-        let secret = String(repeating: "k", count: 40)
-        let auth = try await AuthHarness.start([
-            "PASSWORD_RESET_SENDER": "webhook", "PASSWORD_RESET_WEBHOOK_URL": relay.publicURL! + "/messages",
-            "PASSWORD_RESET_WEBHOOK_SECRET": secret, "PASSWORD_RESET_LINK_BASE": "https://app.kisum.test/reset?token=",
-        ])
-        defer { Task { try? await auth.stop() } }
-        #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
-        #expect(try await auth.call("POST", "/internal/v1/users", body: #"{"email":"mo@example.com","password":"first-password"}"#).status == 200)
+        try await Daemon.with(RelayStandIn.self, environment: DaemonEnvironment.base(["KISUM_INSTANCE": instance]),
+                              sink: MemoryLogSink()) { relay in
+            let secret = String(repeating: "k", count: 40)
+            try await AuthHarness.with([
+                "PASSWORD_RESET_SENDER": "webhook", "PASSWORD_RESET_WEBHOOK_URL": relay.publicURL! + "/messages",
+                "PASSWORD_RESET_WEBHOOK_SECRET": secret, "PASSWORD_RESET_LINK_BASE": "https://app.kisum.test/reset?token=",
+            ]) { auth in
+                #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+                #expect(try await auth.call("POST", "/internal/v1/users", body: #"{"email":"mo@example.com","password":"first-password"}"#).status == 200)
 
-        let json = [("content-type", "application/json")]
-        let requested = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/password-reset/request", headers: json,
-                                                body: #"{"email":"mo@example.com"}"#)
-        #expect(requested.status == 202)
-        #expect(try await eventually(within: .seconds(10)) { RelayStandIn.received.withLockedValue { $0[instance]?.count == 1 } })
-        let message = try #require(RelayStandIn.received.withLockedValue { $0[instance]?.first })
+                let json = [("content-type", "application/json")]
+                let requested = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/password-reset/request", headers: json,
+                                                        body: #"{"email":"mo@example.com"}"#)
+                #expect(requested.status == 202)
+                #expect(try await eventually(within: .seconds(10)) { RelayStandIn.received.withLockedValue { $0[instance]?.count == 1 } })
+                let message = try #require(RelayStandIn.received.withLockedValue { $0[instance]?.first })
 
-        // The signature verifies with the shared secret over "t.body".
-        let parts = Dictionary(uniqueKeysWithValues: message.signature.split(separator: ",").compactMap { part -> (String, String)? in
-            let pair = part.split(separator: "=", maxSplits: 1)
-            return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
-        })
-        let expected = HMAC<SHA256>.authenticationCode(for: Data(((parts["t"] ?? "") + ".").utf8) + message.body,
-                                                       using: SymmetricKey(data: Data(secret.utf8)))
-        #expect(parts["v1"] == expected.map { String(format: "%02x", $0) }.joined())
+                // The signature verifies with the shared secret over "t.body".
+                let parts = Dictionary(uniqueKeysWithValues: message.signature.split(separator: ",").compactMap { part -> (String, String)? in
+                    let pair = part.split(separator: "=", maxSplits: 1)
+                    return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+                })
+                let expected = HMAC<SHA256>.authenticationCode(for: Data(((parts["t"] ?? "") + ".").utf8) + message.body,
+                                                               using: SymmetricKey(data: Data(secret.utf8)))
+                #expect(parts["v1"] == expected.map { String(format: "%02x", $0) }.joined())
 
-        let body = try #require(try JSONSerialization.jsonObject(with: message.body) as? [String: String])
-        #expect(body["to"] == "mo@example.com" && body["kind"] == "password_reset")
-        let link = try #require(body["link"])
-        #expect(link.hasPrefix("https://app.kisum.test/reset?token=pr_"))
-        let token = String(link.dropFirst("https://app.kisum.test/reset?token=".count))
-        let confirmed = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/password-reset/confirm", headers: json,
-                                                body: #"{"token":"\#(token)","new_password":"second-password"}"#)
-        #expect(confirmed.status == 200)
-        // Nothing was stored in the outbox, and the token never reached a log line.
-        #expect(try await auth.database.rows("SELECT count(*) FROM outgoing_messages").first?[0] == "0")
-        #expect(!auth.logs.lines.contains { $0.contains(token) })
-        let metrics = try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body
-        #expect(metricValue(metrics, #"kisum_auth_password_reset_messages_total{outcome="delivered"}"#) == 1)
+                let body = try #require(try JSONSerialization.jsonObject(with: message.body) as? [String: String])
+                #expect(body["to"] == "mo@example.com" && body["kind"] == "password_reset")
+                let link = try #require(body["link"])
+                #expect(link.hasPrefix("https://app.kisum.test/reset?token=pr_"))
+                let token = String(link.dropFirst("https://app.kisum.test/reset?token=".count))
+                let confirmed = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/password-reset/confirm", headers: json,
+                                                        body: #"{"token":"\#(token)","new_password":"second-password"}"#)
+                #expect(confirmed.status == 200)
+                // Nothing was stored in the outbox, and the token never reached a log line.
+                #expect(try await auth.database.rows("SELECT count(*) FROM outgoing_messages").first?[0] == "0")
+                #expect(!auth.logs.lines.contains { $0.contains(token) })
+                let metrics = try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body
+                #expect(metricValue(metrics, #"kisum_auth_password_reset_messages_total{outcome="delivered"}"#) == 1)
+            }
+        }
     }
 
     @Test func theOutboxSenderIsRefusedOutsideLocalAndDev() async throws {

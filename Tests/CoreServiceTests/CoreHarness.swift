@@ -17,7 +17,7 @@ struct TestKeys: Sendable {
 }
 
 /// A Core daemon in this process on its own database.
-struct CoreHarness {
+struct CoreHarness: Sendable {
     let daemon: RunningDaemon
     let database: TestDatabase
     let keys: TestKeys
@@ -36,19 +36,30 @@ struct CoreHarness {
         return CoreHarness(daemon: daemon, database: database, keys: keys, logs: logs)
     }
 
+    /// Starts one as `start` does, runs `body` with it, then stops it and waits, even when `body` throws.
+    @discardableResult
+    static func with<Value>(keys: TestKeys = TestKeys(), database existing: TestDatabase? = nil, authURL: String,
+                            _ body: (CoreHarness) async throws -> Value) async throws -> Value {
+        let core = try await start(keys: keys, database: existing, authURL: authURL)
+        return try await withStopping(core, stop: { try await $0.stop() }, body)
+    }
+
     var url: String { daemon.managementURL }
 
-    /// A Core with a small catalog: modules, a Basic package with core_app, three add-ons.
-    static func startSeeded() async throws -> CoreHarness {
-        let core = try await start(authURL: "http://127.0.0.1:\(TestEnvironment.freePort())")
-        for module in ["core_app", "finance", "market", "ai"] {
-            try await core.expectOK("POST", "/internal/v1/catalog/modules", #"{"key":"\#(module)","name":"\#(module)"}"#)
+    /// A Core with a small catalog (modules, a Basic package with core_app, three add-ons) for
+    /// `body`; stopped afterwards, also when seeding fails.
+    @discardableResult
+    static func withSeeded<Value>(_ body: (CoreHarness) async throws -> Value) async throws -> Value {
+        try await with(authURL: "http://127.0.0.1:\(TestEnvironment.freePort())") { core in
+            for module in ["core_app", "finance", "market", "ai"] {
+                try await core.expectOK("POST", "/internal/v1/catalog/modules", #"{"key":"\#(module)","name":"\#(module)"}"#)
+            }
+            try await core.expectOK("POST", "/internal/v1/catalog/packages", #"{"key":"basic","name":"Basic","modules":["core_app"]}"#)
+            for module in ["finance", "market", "ai"] {
+                try await core.expectOK("POST", "/internal/v1/catalog/addons", #"{"key":"\#(module)_addon","name":"\#(module)","module":"\#(module)"}"#)
+            }
+            return try await body(core)
         }
-        try await core.expectOK("POST", "/internal/v1/catalog/packages", #"{"key":"basic","name":"Basic","modules":["core_app"]}"#)
-        for module in ["finance", "market", "ai"] {
-            try await core.expectOK("POST", "/internal/v1/catalog/addons", #"{"key":"\#(module)_addon","name":"\#(module)","module":"\#(module)"}"#)
-        }
-        return core
     }
 
     /// Calls as Admin and fails unless the answer is 200.
@@ -107,6 +118,14 @@ struct AuthStandIn: DaemonApplication {
             "KISUM_INSTANCE": instance, "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(port)",
             "INTERNAL_TRUSTED_KEYS": "core=\(core.publicBase64)",
         ]), sink: MemoryLogSink())
+    }
+
+    /// Starts one as `start` does, runs `body` with it, then shuts it down and waits, even when `body` throws.
+    @discardableResult
+    static func with<Value>(trusting core: ServiceKey, instance: String, port: Int = 0,
+                            _ body: (RunningDaemon) async throws -> Value) async throws -> Value {
+        let daemon = try await start(trusting: core, instance: instance, port: port)
+        return try await withStopping(daemon, body)
     }
 
     static func signals(_ instance: String) -> [(UUID, Int64)] { received.withLockedValue { $0[instance] ?? [] } }

@@ -5,15 +5,15 @@ import Testing
 
 @Suite struct ListenerTests {
     @Test func aDaemonWithoutAPublicPortHasOnlyItsManagementListener() async throws {
-        let daemon = try await Daemon.start(InternalOnlyDaemon.self, environment: DaemonEnvironment.base(), sink: MemoryLogSink())
-        defer { Task { try? await daemon.shutdown() } }
-        #expect(daemon.publicPort == nil)
-        #expect(try await TestHTTP.get(daemon.managementURL + "/health").status == 200)
-        let ready = try await TestHTTP.get(daemon.managementURL + "/ready")
-        #expect(ready.status == 200)
-        #expect((try ready.json()["checks"] as? [Any])?.isEmpty == true)
-        // The spec keys exclude a public listener entirely.
-        #expect(!InternalOnlyDaemon.descriptor.configSpec.keys.contains { $0.name == "KISUM_PUBLIC_LISTEN" })
+        try await Daemon.with(InternalOnlyDaemon.self, environment: DaemonEnvironment.base(), sink: MemoryLogSink()) { daemon in
+            #expect(daemon.publicPort == nil)
+            #expect(try await TestHTTP.get(daemon.managementURL + "/health").status == 200)
+            let ready = try await TestHTTP.get(daemon.managementURL + "/ready")
+            #expect(ready.status == 200)
+            #expect((try ready.json()["checks"] as? [Any])?.isEmpty == true)
+            // The spec keys exclude a public listener entirely.
+            #expect(!InternalOnlyDaemon.descriptor.configSpec.keys.contains { $0.name == "KISUM_PUBLIC_LISTEN" })
+        }
     }
 
     @Test func configurationProblemsStopAnInProcessStartToo() async throws {
