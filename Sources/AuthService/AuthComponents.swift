@@ -70,7 +70,7 @@ struct AuthComponents: Sendable {
                                     refreshPerIP: configuration.integer("REFRESH_RATE_LIMIT_PER_IP") ?? 60,
                                     refreshWindow: configuration.duration("REFRESH_RATE_WINDOW") ?? .seconds(60),
                                     trustForwardedFor: configuration.boolean("TRUST_FORWARDED_FOR") ?? false,
-                                    trustedHops: configuration.integer("TRUSTED_PROXY_HOPS") ?? 1)
+                                    trustedHops: configuration.integer("TRUSTED_PROXY_HOPS") ?? 1, metrics: context.metrics)
         denials = AccessDenials(audit: sessions, redis: context.redis, metrics: context.metrics, logger: context.logger)
         authenticator = AccessAuthenticator(ring: ring, sessions: sessions, issuer: configuration.string("JWT_ISSUER")!,
                                             audience: configuration.string("JWT_AUDIENCE")!, denials: denials)

@@ -80,7 +80,12 @@ public final class PlatformDatabase: Service, Sendable {
                     // The body's own error (e.g. a PlatformError) once rolled back. A connection
                     // that cannot roll back is closed rather than handed to the next caller
                     // inside a failed transaction.
-                    do { try await connection.query("ROLLBACK", logger: logger) } catch { try? await connection.close() }
+                    do {
+                        try await connection.query("ROLLBACK", logger: logger)
+                    } catch let rollbackError {
+                        self.logger.warning("rollback failed: closing the connection", metadata: ["error_detail": .detail(of: rollbackError)])
+                        try? await connection.close()
+                    }
                     throw error
                 }
             }

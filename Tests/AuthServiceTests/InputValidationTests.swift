@@ -10,26 +10,26 @@ import Testing
     let helpers = SessionTests()
 
     @Test func controlCharactersAndOverlongTextAreRefusedWithACode() async throws {
-        let auth = try await AuthHarness.start()
-        defer { Task { try? await auth.stop() } }
-        try await helpers.ready(auth)
-        let url = auth.daemon.publicURL! + "/auth/login"
-        let json = [("content-type", "application/json")]
+        try await AuthHarness.with { auth in
+            try await helpers.ready(auth)
+            let url = auth.daemon.publicURL! + "/auth/login"
+            let json = [("content-type", "application/json")]
 
-        let nul = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"a\u0000@example.com","password":"x"}"#)
-        #expect(nul.status == 400, "\(nul.body)")
-        #expect(nul.errorCode == "invalid_text")
+            let nul = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"a\u0000@example.com","password":"x"}"#)
+            #expect(nul.status == 400, "\(nul.body)")
+            #expect(nul.errorCode == "invalid_text")
 
-        let long = String(repeating: "p", count: 20_000)
-        let overlong = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"a@example.com","password":"\#(long)"}"#)
-        #expect(overlong.status == 400 && overlong.errorCode == "invalid_text", "\(overlong.body)")
+            let long = String(repeating: "p", count: 20_000)
+            let overlong = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"a@example.com","password":"\#(long)"}"#)
+            #expect(overlong.status == 400 && overlong.errorCode == "invalid_text", "\(overlong.body)")
 
-        let target = try await TestHTTP.get(auth.daemon.publicURL! + "/auth/me/access?x=%00")
-        #expect(target.status == 400 && target.errorCode == "invalid_text", "\(target.body)")
+            let target = try await TestHTTP.get(auth.daemon.publicURL! + "/auth/me/access?x=%00")
+            #expect(target.status == 400 && target.errorCode == "invalid_text", "\(target.body)")
 
-        // Ordinary text still works: a wrong password is the usual 401, never a 400 or 500.
-        let ordinary = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"zoë@example.com","password":"tab\tand\nnewline"}"#)
-        #expect(ordinary.status == 401, "\(ordinary.body)")
+            // Ordinary text still works: a wrong password is the usual 401, never a 400 or 500.
+            let ordinary = try await TestHTTP.send("POST", url, headers: json, body: #"{"email":"zoë@example.com","password":"tab\tand\nnewline"}"#)
+            #expect(ordinary.status == 401, "\(ordinary.body)")
+        }
     }
 
     @Test func weakArgon2IsRefusedOutsideLocalAndDev() async throws {

@@ -7,6 +7,10 @@ import Testing
         #"{"name":"x\u001Fy"}"#,
         #"{"nested":{"list":["ok","\u0007"]}}"#,
         #"{"note":"\\\u0000"}"#,
+        #"{"name":"del\u007F"}"#,
+        #"{"name":"c1\u0085"}"#,
+        "{\"name\":\"raw del \u{7F}\"}",
+        "{\"name\":\"raw c1 \u{85}\"}",
     ])
     func controlCharactersAreRefused(body: String) {
         #expect(TextInput.problem(inJSON: Array(body.utf8)) != nil)

@@ -49,8 +49,8 @@ struct IdentityAdminRoutes: Sendable {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
         admin.post("users") { request, context in
             let input = try await request.decodeJSON(as: UserInput.self, context: context)
-            guard input.email.contains("@"), (3...320).contains(input.email.count) else { throw PlatformError(.validationFailed, "email is not valid") }
-            guard (10...1024).contains(input.password.count) else { throw PlatformError(.validationFailed, "passwords are 10 to 1024 characters") }
+            guard input.email.contains("@"), (3...320).contains(TextInput.length(input.email)) else { throw PlatformError(.validationFailed, "email is not valid") }
+            try TextInput.requireLength(input.password, 10...1024, field: "a password")
             let id = UUID(), hash = try await passwords.hash(input.password)
             let rows = try await database.query("""
                 INSERT INTO users (id, email, password_hash, platform_roles) VALUES (\(id), \(input.email), \(hash), \(input.platformRoles ?? []))

@@ -52,7 +52,7 @@ struct RoleAdminRoutes: Sendable {
             try AccessKeys.role(input.key)
             try AccessKeys.permissions(input.permissions)
             guard !AccessKeys.systemRoles.contains(input.key) else { throw PlatformError(Self.systemRole, "\(input.key) is a system role") }
-            guard (1...200).contains(input.name.count) else { throw PlatformError(.validationFailed, "name is 1-200 characters") }
+            try TextInput.requireLength(input.name, 1...200, field: "name")
             let id = UUID()
             let rows: [PostgresRow]
             do {

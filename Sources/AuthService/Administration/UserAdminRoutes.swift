@@ -40,6 +40,9 @@ struct UserAdminRoutes: Sendable {
                     try await connection.query("""
                         UPDATE sessions SET revoked_at = now(), revoke_reason = 'user_disabled' WHERE user_id = \(user) AND revoked_at IS NULL
                         """, logger: context.logger)
+                    try await connection.query("""
+                        UPDATE password_reset_tokens SET used_at = now() WHERE user_id = \(user) AND used_at IS NULL
+                        """, logger: context.logger)
                 }
                 // The user's memberships and every membership holding a live delegation from
                 // them: a delegation carries only what an active delegator holds.

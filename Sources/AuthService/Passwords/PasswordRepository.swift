@@ -31,10 +31,13 @@ struct PasswordRepository: Sendable {
     /// racing with one token, one wins). Returns the user and how many sessions ended.
     func resetPassword(token: String, hash: String) async throws -> (user: UUID, revokedSessions: Int)? {
         try await database.withTransaction("reset_confirm", logger: logger) { connection in
+            // Only for an active user: a reset link must not bring a disabled account back.
             let rows = try await connection.query("""
-                UPDATE password_reset_tokens SET used_at = now()
-                WHERE token_hash = \(OpaqueToken.digest(token)) AND used_at IS NULL AND expires_at > now()
-                RETURNING user_id
+                UPDATE password_reset_tokens t SET used_at = now()
+                FROM users u
+                WHERE t.token_hash = \(OpaqueToken.digest(token)) AND t.used_at IS NULL AND t.expires_at > now()
+                  AND u.id = t.user_id AND u.status = 'active'
+                RETURNING t.user_id
                 """, logger: logger).collect()
             guard let user = try rows.first?.decode(UUID.self) else { return nil }
             try await connection.query("UPDATE users SET password_hash = \(hash), updated_at = now() WHERE id = \(user)", logger: logger)

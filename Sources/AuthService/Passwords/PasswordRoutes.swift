@@ -32,8 +32,7 @@ struct PasswordRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>) {
         router.post("/auth/password-reset/request") { request, context in
             let input = try await request.decodeJSON(as: RequestInput.self, context: context)
-            // Throttled like sign-in (same per-IP and per-email counters namespace).
-            try await limits.check(ip: limits.clientIP(request, context), email: "reset:" + input.email.lowercased())
+            try await limits.check(.resetRequest, ip: limits.clientIP(request, context), subject: input.email.lowercased())
             if let user = try await sessions.user(email: input.email), user.active {
                 let token = OpaqueToken.make(prefix: "pr_")
                 try await repository.createResetToken(token, user: user.id)
@@ -47,7 +46,7 @@ struct PasswordRoutes: Sendable {
             try Self.validate(input.newPassword)
             // Limits, then the token, then the hash: junk confirmations cost an indexed read,
             // never a share of the hashing pool that sign-in needs.
-            try await limits.checkIP("reset-confirm", ip: limits.clientIP(request, context))
+            try await limits.check(.resetConfirm, ip: limits.clientIP(request, context))
             guard try await repository.resetTokenIsLive(input.token) else {
                 throw PlatformError(Self.invalidResetToken, "This reset link is invalid or has expired.")
             }
@@ -63,8 +62,8 @@ struct PasswordRoutes: Sendable {
             let input = try await request.decodeJSON(as: ChangeInput.self, context: context)
             try Self.validate(input.newPassword)
             // Before the verify: a stolen access token cannot guess the current password at
-            // hashing speed (the per-subject counter of sign-in, keyed by the user).
-            try await limits.check(ip: limits.clientIP(request, context), email: "change:" + identity.userID.lowercased)
+            // hashing speed.
+            try await limits.check(.passwordChange, ip: limits.clientIP(request, context), subject: identity.userID.lowercased)
             guard let stored = try await repository.storedHash(user: identity.userID),
                   try await passwords.verify(input.currentPassword, against: stored) else {
                 throw PlatformError(SessionRoutes.invalidCredentials, "The current password is wrong.")
@@ -81,7 +80,7 @@ struct PasswordRoutes: Sendable {
     }
 
     static func validate(_ password: String) throws {
-        guard (10...1024).contains(password.count) else { throw PlatformError(.validationFailed, "passwords are 10 to 1024 characters") }
+        try TextInput.requireLength(password, 10...1024, field: "a password")
     }
 
 }

@@ -75,12 +75,13 @@ public struct PostgresSessionRepository: SessionRepository {
                 // Whether the successor is still unused is read now, after the lock, in a statement
                 // of its own: under READ COMMITTED it sees the successor committed by a concurrent
                 // refresh we waited for (the locking statement's snapshot predates it, so two tabs
-                // refreshing at once looked like token theft). FOR SHARE: a refresh that uses the
-                // successor waits for this decision. The lock order is token, then successor.
+                // refreshing at once looked like token theft). No lock on the successor: a refresh
+                // of it needs this session's row, which we hold, so it cannot commit meanwhile
+                // (and locking it here could deadlock with that refresh).
                 var successorUnused = false
                 if let successorDigest {
                     successorUnused = try await connection.query("""
-                        SELECT used_at IS NULL FROM refresh_tokens WHERE token_hash = \(successorDigest) FOR SHARE
+                        SELECT used_at IS NULL FROM refresh_tokens WHERE token_hash = \(successorDigest)
                         """, logger: logger).collect().first?.decode(Bool.self) ?? false
                 }
                 // A retry of a lost response: the same successor, while it is unused and the window lasts.

@@ -85,11 +85,11 @@ struct SessionRoutes: Sendable {
 
     func login(_ request: Request, _ context: PlatformRequestContext) async throws -> TokenReply {
         let input = try await request.decodeJSON(as: LoginInput.self, context: context)
-        guard (3...320).contains(input.email.count), (1...1024).contains(input.password.count) else {
+        guard (3...320).contains(TextInput.length(input.email)), (1...1024).contains(TextInput.length(input.password)) else {
             throw PlatformError(.validationFailed, "email and password are required")
         }
         // Limits first: a refused attempt costs no password hash.
-        try await limits.check(ip: limits.clientIP(request, context), email: input.email.lowercased())
+        try await limits.check(.login, ip: limits.clientIP(request, context), subject: input.email.lowercased())
         let user = try await sessions.user(email: input.email)
         // Unknown users cost the same hash as known ones: no enumeration by timing.
         let matches = try await passwords.verify(input.password, against: user?.passwordHash ?? dummyHash)
@@ -103,7 +103,13 @@ struct SessionRoutes: Sendable {
         var verifiedHash = user.passwordHash
         if passwords.needsRehash(user.passwordHash) {
             let rehashed = try await passwords.hash(input.password)
-            if try await sessions.updatePasswordHash(userID: user.id, from: user.passwordHash, to: rehashed) { verifiedHash = rehashed }
+            if try await sessions.updatePasswordHash(userID: user.id, from: user.passwordHash, to: rehashed) {
+                verifiedHash = rehashed
+            } else if let current = try await sessions.user(email: input.email), current.id == user.id,
+                      try await passwords.verify(input.password, against: current.passwordHash) {
+                // A concurrent sign-in rehashed first: the password is as good against its hash.
+                verifiedHash = current.passwordHash
+            }
         }
         // Created only while the user is still active with the password just verified.
         guard let (sessionID, refreshToken) = try await sessions.createSession(
@@ -118,7 +124,7 @@ struct SessionRoutes: Sendable {
 
     func refresh(_ request: Request, _ context: PlatformRequestContext) async throws -> TokenReply {
         let input = try await request.decodeJSON(as: RefreshInput.self, context: context)
-        guard (1...512).contains(input.refreshToken.count) else { throw PlatformError(Self.invalidRefreshToken, "The refresh token is not valid.") }
+        guard (1...512).contains(TextInput.length(input.refreshToken)) else { throw PlatformError(Self.invalidRefreshToken, "The refresh token is not valid.") }
         try await limits.checkRefresh(ip: limits.clientIP(request, context))
         switch try await sessions.refresh(input.refreshToken, ttl: refreshTTL) {
         case .rotated(let userID, let sessionID, let refreshToken):

@@ -62,7 +62,7 @@ struct CatalogItemInput: Decodable, Sendable, Reasoned {
 
     func validate() throws {
         guard isCatalogKey(key) else { throw PlatformError(.validationFailed, "key must be 2-40 of a-z, 0-9, _ starting with a letter") }
-        guard (1...200).contains(name.count) else { throw PlatformError(.validationFailed, "name must be 1 to 200 characters") }
+        try TextInput.requireLength(name, 1...200, field: "name")
         for module in (modules ?? []) + [module].compactMap({ $0 }) where !isCatalogKey(module) {
             throw PlatformError(.validationFailed, "\(module) is not a module key")
         }

@@ -38,7 +38,7 @@ extension CoreRoutes {
         for kind in [CatalogKind.module, .addon] {
             writes.put("catalog/\(kind.rawValue)/{key}") { request, context in
                 try await idempotent(request, context, as: RenameInput.self, kind: "\(kind)_rename") { input, change in
-                    guard (1...200).contains(input.name.count) else { throw PlatformError(.validationFailed, "name must be 1 to 200 characters") }
+                    try TextInput.requireLength(input.name, 1...200, field: "name")
                     let version = try await store.rename(kind: kind, key: Self.key(context, "key"), name: input.name,
                                                          expectedVersion: input.expectedVersion, change: change)
                     return ["version": version]

@@ -50,7 +50,7 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
             if mapped.code.status.code >= 500 && !(error is PlatformError) {
                 // The full error stays in our logs (scrubbed); the client sees only the code.
                 context.logger.error("unhandled error", metadata: ["error_type": .string(String(reflecting: type(of: error))),
-                                                                  "error_detail": .string(String(reflecting: error))])
+                                                                  "error_detail": .detail(of: error)])
             }
             response = mapped.response(requestID: trace.requestID)
         }

@@ -9,12 +9,15 @@ public enum TextInput {
 
     /// Why `json` must be refused, or nil. Scans the raw bytes once: `\u0000`–`\u001f` escapes
     /// other than tab, line feed and carriage return, and strings longer than
-    /// `maximumStringBytes`. (Unescaped control characters are invalid JSON already.)
+    /// `maximumStringBytes`, and DEL and C1 controls written unescaped (JSON allows them; the C0
+    /// controls unescaped are invalid JSON already).
     public static func problem(inJSON json: some Sequence<UInt8>) -> String? {
         var inString = false
         var stringBytes = 0
         var escape: [UInt8]? = nil  // the bytes after a backslash, while reading an escape
+        var afterC2 = false  // the previous byte was 0xC2, the lead byte of U+0080–U+00BF
         for byte in json {
+            defer { afterC2 = inString && escape == nil && byte == 0xC2 }
             guard inString else {
                 if byte == UInt8(ascii: "\"") { inString = true; stringBytes = 0 }
                 continue
@@ -37,6 +40,9 @@ public enum TextInput {
                     escape = pending
                 }
                 continue
+            }
+            if byte == 0x7F || (afterC2 && (0x80...0x9F).contains(byte)) {
+                return "Text must not contain control characters such as NUL."
             }
             if byte == UInt8(ascii: "\\") {
                 escape = []
@@ -70,7 +76,26 @@ public enum TextInput {
         return nil
     }
 
+    /// Tab, line feed and carriage return, and everything from space up except DEL and the C1
+    /// controls (U+0080–U+009F).
     static func isAllowed(_ scalar: UInt32) -> Bool {
-        scalar >= 0x20 || scalar == 0x09 || scalar == 0x0A || scalar == 0x0D
+        switch scalar {
+        case 0x09, 0x0A, 0x0D: true
+        case 0x00..<0x20, 0x7F, 0x80...0x9F: false
+        default: true
+        }
+    }
+
+    /// The length of `text` as JSON Schema's `minLength`/`maxLength` count it: Unicode code
+    /// points (Swift's `count` counts grapheme clusters, so documented and enforced limits
+    /// would disagree on combining characters and CRLF).
+    public static func length(_ text: String) -> Int { text.unicodeScalars.count }
+
+    /// 422 `validation_failed` naming `field` unless `text` is `range` code points long.
+    public static func requireLength(_ text: String, _ range: ClosedRange<Int>, field: String) throws(PlatformError) {
+        guard range.contains(length(text)) else {
+            throw PlatformError(.validationFailed, "\(field) must be \(range.lowerBound) to \(range.upperBound) characters")
+        }
     }
 }
+
