@@ -22,21 +22,15 @@ public struct SigningKeyMaterial: Sendable {
     }
 
     /// A new 2048-bit RSA key; the kid is derived from the public key. The prime search takes
-    /// from a tenth of a second to seconds of CPU, so it runs on a thread of its own, never on
+    /// from a tenth of a second to seconds of CPU, so it runs on `generator`'s thread, never on
     /// the concurrency pool's two threads that every request needs (a rotation, or a fleet of
     /// instances starting, used to stall every handler of the process while it ran).
-    public static func generate() async throws -> SigningKeyMaterial {
-        try await generationThread.runIfActive {
+    public static func generate(on generator: SigningKeyGenerator = .shared) async throws -> SigningKeyMaterial {
+        try await generator.run {
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
             return try SigningKeyMaterial(privatePEM: key.pemRepresentation)
         }
     }
-
-    private static let generationThread: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        return pool
-    }()
 
     public init(privatePEM: String) throws {
         let key = try Insecure.RSA.PrivateKey(pem: privatePEM)
@@ -47,3 +41,24 @@ public struct SigningKeyMaterial: Sendable {
         self.publicJWK = PublicJWK(kid: kid, n: OpaqueToken.base64URL(modulus), e: OpaqueToken.base64URL(exponent))
     }
 }
+
+/// A thread of its own for RSA key generation; each key store (each Auth) has one, so one
+/// service's rotations never queue behind another's in a shared process (tests, tools).
+public final class SigningKeyGenerator: Sendable {
+    /// For tools and tests that generate outside a key store.
+    public static let shared = SigningKeyGenerator()
+
+    private let pool: NIOThreadPool
+
+    public init() {
+        pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+    }
+
+    deinit { pool.shutdownGracefully { _ in } }
+
+    func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await pool.runIfActive(work)
+    }
+}
+

@@ -34,6 +34,8 @@ public struct SigningKeyStore: Sendable {
     let database: PlatformDatabase
     let encryption: KeyEncryption
     let logger: Logger
+    /// This store's own key-generation thread.
+    let generator = SigningKeyGenerator()
 
     /// Every key that is not retired.
     public func liveKeys() async throws -> [StoredSigningKey] {
@@ -55,7 +57,7 @@ public struct SigningKeyStore: Sendable {
         guard try await !hasKey(in: ["active", "pending"]) else { return }
         // Generated before the transaction: seconds of CPU must not hold a pooled connection
         // and the key lock. Another instance may win meanwhile; then this key is dropped.
-        let material = try await SigningKeyMaterial.generate()
+        let material = try await SigningKeyMaterial.generate(on: generator)
         try await database.withTransaction("keys_bootstrap", logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7710001)", logger: logger)
             let existing = try await connection.query(
@@ -107,7 +109,7 @@ public struct SigningKeyStore: Sendable {
         // Refused before the prime search when a rotation is already waiting; the key is made
         // before the transaction (seconds of CPU must not hold a connection and the key lock).
         if !emergency, try await hasKey(in: ["pending"]) { throw Self.rotationInProgress }
-        let material = try await SigningKeyMaterial.generate()
+        let material = try await SigningKeyMaterial.generate(on: generator)
         return try await database.withTransaction("keys_rotate", logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7710001)", logger: logger)
             // From the moment it is published, not from the request: the publish delay is what
