@@ -7,7 +7,8 @@ import Testing
 /// Every OpenAPI document fuzzed against its running service (schemathesis, a bounded number of
 /// examples per operation, mutating routes included) on a throwaway platform of its own: no
 /// 5xx, every status documented, every body as documented. Fails with schemathesis's report.
-@Suite struct APIFuzzTests {
+/// One document at a time: three platforms fuzzed at once would starve the rest of the suite.
+@Suite(.serialized) struct APIFuzzTests {
     func document(_ service: String, _ name: String) -> URL {
         TestEnvironment.root.appendingPathComponent("Sources/\(service)/OpenAPI/\(name).openapi.yaml")
     }

@@ -13,7 +13,7 @@ import Testing
             _ = try await world.modules(ada)  // a cache hit for the ratio
             let start = ContinuousClock.now
             let reply = try await world.admin("GET", "/admin/v1/operations/overview", token: eve)
-            #expect(ContinuousClock.now - start < .seconds(5))  // one deadline (500 ms), not one per target in turn
+            #expect(ContinuousClock.now - start < .seconds(8))  // one deadline (2 s), not one per target in turn
             #expect(reply.status == 200, "\(reply.body)")
             let body = try reply.json()
             let targets = try #require(body["targets"] as? [[String: Any]])

@@ -60,7 +60,7 @@ struct PlatformWorld: Sendable {
                 "ADMIN_DB_URL": adminDatabase.runtimeURL, "INTERNAL_SIGNING_KEY": keys["admin"]!.privateBase64,
                 "AUTH_INTERNAL_URL": auth.managementURL, "CORE_INTERNAL_URL": core.managementURL,
                 "AUTH_JWKS_URL": auth.publicURL! + "/.well-known/jwks.json", "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
-                "OPERATIONS_TARGETS": targets, "OPERATIONS_TIMEOUT": "500ms",
+                "OPERATIONS_TARGETS": targets, "OPERATIONS_TIMEOUT": "2s",
             ]), sink: MemoryLogSink())
             started.insert(admin, at: 0)
             let world = PlatformWorld(core: core, auth: auth, admin: admin, adminDatabase: adminDatabase, authDatabase: authDatabase,

@@ -158,8 +158,11 @@ import Testing
             #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
 
             // Overwrite every cached access entry with a forged value that claims everything.
-            let redis = RedisClient(configuration: RedisConfiguration(url: TestEnvironment.redisURL)!, metrics: PlatformMetrics(),
-                                    logger: .init(label: "test"))
+            // Generous timeouts: this client only sets the scene, on a machine the whole suite loads.
+            var configuration = RedisConfiguration(url: TestEnvironment.redisURL)!
+            configuration.connectTimeout = .seconds(5)
+            configuration.commandTimeout = .seconds(5)
+            let redis = RedisClient(configuration: configuration, metrics: PlatformMetrics(), logger: .init(label: "test"))
             let keys = try await redis.send(RedisCommand("KEYS", ["access:\(world.company.uuidString.lowercased()):*"]))
             guard case .array(let found) = keys else { Issue.record("no cache keys"); return }
             #expect(!found.isEmpty)

@@ -24,7 +24,7 @@ import Testing
             #expect(key["alg"] as? String == "RS256")
             #expect(key["d"] == nil)  // never the private part
 
-            let (token, kid) = try await auth.signWithActiveKey()
+            let (token, kid) = try await auth.signWithActiveKey(ttl: .seconds(60))
             #expect(key["kid"] as? String == kid)
             let claims = try await auth.verifyWithJWKS(token)
             #expect(!claims.sid.isEmpty)

@@ -18,8 +18,9 @@ public struct APIFuzz: Sendable {
     /// Only the operations whose path matches (e.g. `^/internal/`), or those that do not.
     public var includePaths: String?
     public var excludePaths: String?
-    /// Examples per operation: bounded so CI stays within its budget.
-    public var maxExamples = 25
+    /// Examples per operation (on top of the coverage phase's boundary cases): bounded so CI
+    /// stays within its budget.
+    public var maxExamples = 15
 
     public init(document: URL, baseURL: String, caller: Caller, includePaths: String? = nil, excludePaths: String? = nil) {
         self.document = document

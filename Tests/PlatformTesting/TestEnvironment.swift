@@ -22,9 +22,12 @@ public enum TestEnvironment {
         if let root = ProcessInfo.processInfo.environment["KISUM_TEST_ROOT"] { return URL(fileURLWithPath: root, isDirectory: true) }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
-    /// A built executable of this package.
+    /// A built executable of this package (from the build folder of this run: `KISUM_TEST_BIN_DIR`).
     public static func binary(_ name: String) -> URL {
-        root.appendingPathComponent(".build/debug/\(name)")
+        if let folder = ProcessInfo.processInfo.environment["KISUM_TEST_BIN_DIR"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(name)
+        }
+        return root.appendingPathComponent(".build/debug/\(name)")
     }
 
     static func require(_ name: String) -> String {

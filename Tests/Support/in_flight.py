@@ -2,26 +2,21 @@
 import re
 import sys
 
+# Swift Testing: "<symbol> Test name() started." / "... passed after ..." / "... failed after ...";
+# XCTest: "Test Case '-[Suite test]' started." / "... passed (0.1 seconds)."
+EVENT = re.compile(r"Test (?:Case '(.+?)'|(.+?)) (started|passed|failed|skipped)")
+
 started, finished = {}, set()
 with open(sys.argv[1], errors="replace") as log:
     for line in log:
-        # Swift Testing: "<symbol> Test name() started." / "... passed after ..." / "... failed after ..."
-        match = re.search(r"Test (.+?) (started|passed|failed|skipped)", line)
-        if match:
-            name, event = match.groups()
-            if event == "started":
-                started.setdefault(name, len(started))
-            else:
-                finished.add(name)
+        match = EVENT.search(line)
+        if not match:
             continue
-        # XCTest: "Test Case '-[Suite test]' started." / "... passed (0.1 seconds)."
-        match = re.search(r"Test Case '(.+?)' (started|passed|failed|skipped)", line)
-        if match:
-            name, event = match.groups()
-            if event == "started":
-                started.setdefault(name, len(started))
-            else:
-                finished.add(name)
+        name, event = match.group(1) or match.group(2), match.group(3)
+        if event == "started":
+            started.setdefault(name, len(started))
+        else:
+            finished.add(name)
 waiting = [name for name in sorted(started, key=started.get) if name not in finished]
 for name in waiting:
     print(f"  - {name}")
