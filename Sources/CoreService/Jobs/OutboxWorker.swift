@@ -52,7 +52,7 @@ final class OutboxWorker: Sendable {
                 """, logger: logger).collect()
             for row in due {
                 let (company, version, attempts) = try row.decode((UUID, Int64, Int).self)
-                if await deliver(company: company, version: version) {
+                if try await deliver(company: company, version: version) {
                     try await connection.query("""
                         UPDATE entitlement_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
                         WHERE company_id = \(company) AND delivered_at IS NULL AND entitlement_version <= \(version)
@@ -72,12 +72,15 @@ final class OutboxWorker: Sendable {
         }
     }
 
-    private func deliver(company: UUID, version: Int64) async -> Bool {
+    /// Whether Auth took the signal; throws `CancellationError` when the pass was cancelled
+    /// (a stop is not a failed delivery and must not be recorded as one).
+    private func deliver(company: UUID, version: Int64) async throws -> Bool {
         do {
             let reply = try await auth.send(.post, Self.path, json: Signal(companyID: company, entitlementVersion: version))
             if (200..<300).contains(reply.status) { return true }
             logger.warning("auth refused an invalidation signal", metadata: ["status": "\(reply.status)", "company_id": "\(company)"])
         } catch {
+            try Task.checkCancellation()
             logger.notice("auth unreachable for invalidation signal", metadata: ["company_id": "\(company)", "error_detail": .detail(of: error)])
         }
         return false
