@@ -32,7 +32,7 @@ public final class RunningDaemon: Sendable {
 
     /// Graceful shutdown, as on SIGTERM; returns when every service has stopped, or throws
     /// `DeadlineExceeded` after `limit` (the services are then cancelled, not waited for).
-    public func shutdown(within limit: Duration = .seconds(20)) async throws {
+    public func shutdown(within limit: Duration = .seconds(45)) async throws {
         await group.triggerGracefulShutdown()
         let task = self.task
         do {

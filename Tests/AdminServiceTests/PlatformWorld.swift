@@ -78,8 +78,8 @@ struct PlatformWorld: Sendable {
     static func with<Value>(redis: String = TestEnvironment.redisURL, extraTargets: String = "",
                             _ body: (PlatformWorld) async throws -> Value) async throws -> Value {
         let world = try await start(redis: redis, extraTargets: extraTargets)
-        // Three daemons one after the other, each bounded at 20 s by its own shutdown.
-        return try await withStopping(world, within: .seconds(70), stop: { try await shutdownAll($0.daemons) }, body)
+        // Three daemons one after the other, each bounded at 45 s by its own shutdown.
+        return try await withStopping(world, within: .seconds(150), stop: { try await shutdownAll($0.daemons) }, body)
     }
 
     /// Admin, Auth and Core: the order to stop them in.

@@ -51,8 +51,8 @@ import Testing
     @discardableResult
     func world<Value>(redis: String = TestEnvironment.redisURL, _ body: (World) async throws -> Value) async throws -> Value {
         let world = try await startWorld(redis: redis)
-        // Two daemons one after the other, each bounded at 20 s by its own shutdown.
-        return try await withStopping(world, within: .seconds(50), stop: { try await $0.stop() }, body)
+        // Two daemons one after the other, each bounded at 45 s by its own shutdown.
+        return try await withStopping(world, within: .seconds(100), stop: { try await $0.stop() }, body)
     }
 
     /// Starts the world of `world(redis:_:)`; what it started is stopped again if a later step fails.

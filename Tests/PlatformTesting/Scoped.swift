@@ -5,7 +5,7 @@ import PlatformKit
 /// Runs `body` with `resource`, then always stops it and waits (at most `limit`); throws `body`'s error, else a failed stop's.
 @discardableResult
 public func withStopping<Resource: Sendable, Value>(
-    _ resource: Resource, within limit: Duration = .seconds(30),  // a backstop: a daemon's own 20 s shutdown deadline fires first
+    _ resource: Resource, within limit: Duration = .seconds(60),  // a backstop: a daemon's own 45 s shutdown deadline fires first
     stop: @escaping @Sendable (Resource) async throws -> Void,
     _ body: (Resource) async throws -> Value
 ) async throws -> Value {
