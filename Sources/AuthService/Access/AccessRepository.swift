@@ -100,17 +100,14 @@ public struct AccessRepository: Sendable {
     /// and of every membership holding a live delegation from them (a delegation carries only
     /// what its delegator holds). Returns how many were bumped.
     func bumpAccessVersions(company: UUID?, membership: UUID?, user: UUID?) async throws -> Int {
-        try await database.query("""
-            WITH targets AS (
+        try await database.withTransaction("access_invalidate", logger: logger) { connection in
+            let targets = try await connection.query("""
                 SELECT id FROM memberships
                 WHERE (\(company)::uuid IS NOT NULL AND company_id = \(company))
                    OR (\(membership)::uuid IS NOT NULL AND id = \(membership))
-                   OR (\(user)::uuid IS NOT NULL AND user_id = \(user)))
-            UPDATE memberships SET access_version = access_version + 1
-            WHERE id IN (SELECT id FROM targets)
-               OR id IN (SELECT to_membership FROM delegations
-                         WHERE from_membership IN (SELECT id FROM targets) AND revoked_at IS NULL AND expires_at > now())
-            RETURNING id
-            """, operation: "access_invalidate", logger: logger).count
+                   OR (\(user)::uuid IS NOT NULL AND user_id = \(user))
+                """, logger: logger).collect().map { try $0.decode(UUID.self) }
+            return try await AccessVersions.bump(memberships: targets, on: connection, logger: logger)
+        }
     }
 }
