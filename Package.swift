@@ -86,7 +86,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "PlatformDaemon",
-            dependencies: ["PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", .hummingbird, .logging,
+            dependencies: ["PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "AccessControl", .hummingbird, .logging,
                            .metrics, .prometheus, .serviceLifecycle, .unixSignals, .asyncHTTPClient, .nioCore,
                            .nioConcurrency],
             swiftSettings: strict),
@@ -94,14 +94,14 @@ let package = Package(
         // What every service other than Auth needs to trust Auth's tokens.
         .target(
             name: "AccessControl",
-            dependencies: ["PlatformKit", "ServiceAuth", .jwtKit, .asyncHTTPClient, .logging, .nioCore, .nioConcurrency, .nioFoundation,
+            dependencies: ["PlatformKit", "ServiceAuth", .jwtKit, .asyncHTTPClient, .hummingbird, .serviceLifecycle, .prometheus, .logging, .nioCore, .nioConcurrency, .nioFoundation,
                            .nioHTTP1, .httpTypes],
             swiftSettings: strict),
 
         // Services.
         .target(
             name: "CanaryService",
-            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", .hummingbird, .postgresNIO, .logging, .httpTypes],
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "AccessControl", .hummingbird, .postgresNIO, .logging, .httpTypes],
             resources: [.copy("Migrations")],
             swiftSettings: strict),
 
@@ -152,13 +152,17 @@ let package = Package(
             path: "Tests/PlatformTesting",
             swiftSettings: strict),
         .testTarget(
+            name: "AccessControlTests",
+            dependencies: ["AccessControl", "PlatformKit", "PlatformTesting"],
+            swiftSettings: strict),
+        .testTarget(
             name: "PlatformKitTests",
             dependencies: ["PlatformKit", .hummingbird, .logging, .nioCore],
             swiftSettings: strict),
         .testTarget(
             name: "PlatformIntegrationTests",
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", "CanaryService", "CoreService",
-                           "AuthService", "PlatformTesting", .logging, .nioConcurrency, .httpTypes, .clocks],
+                           "AuthService", "PlatformTesting", .logging, .nioConcurrency, .httpTypes, .clocks, .serviceLifecycle],
             swiftSettings: strict),
         .testTarget(
             name: "ServiceAuthTests",
@@ -179,7 +183,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AuthServiceTests",
-            dependencies: ["AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
+            dependencies: ["AuthService", "CoreService", "CanaryService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
                            "ServiceAuth", "PlatformTesting", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation],
             swiftSettings: strict),
         .testTarget(

@@ -26,9 +26,15 @@ public final class JWKSVerifier: Sendable {
         var fetchedAt: ContinuousClock.Instant?
         var lastAttempt: ContinuousClock.Instant?
         var inflight: Task<Fetched, any Error>?
+        /// Keys the access feed said were retired: refused even while a cached JWKS has them.
+        var retired: Set<String> = []
     }
 
-    public static let invalidToken = PlatformError.Code("invalid_token", .unauthorized)
+    /// Tokens already verified, until they expire (bounded; dropped with their key).
+    struct Verified: Sendable {
+        var tokens: [String: (claims: AccessTokenClaims, kid: String, expires: Date)] = [:]
+    }
+
     public static let jwksUnavailable = PlatformError.Code("jwks_unavailable", .serviceUnavailable)
 
     let url: String
@@ -40,10 +46,14 @@ public final class JWKSVerifier: Sendable {
     let client: HTTPClient
     let logger: Logger
     private let cache = NIOLockedValueBox(Cache())
+    private let verified = NIOLockedValueBox(Verified())
+    /// Verified tokens kept at most.
+    let verifiedCapacity: Int
 
     public init(jwksURL: String, issuer: String, audience: String, cacheTTL: Duration = .seconds(300),
                 minimumRefreshInterval: Duration = .seconds(5), staleLimit: Duration = .seconds(3600),
-                client: HTTPClient = .shared, logger: Logger) {
+                client: HTTPClient = .shared, verifiedCapacity: Int = 50_000, logger: Logger) {
+        self.verifiedCapacity = verifiedCapacity
         self.url = jwksURL
         self.issuer = issuer
         self.audience = audience
@@ -56,20 +66,53 @@ public final class JWKSVerifier: Sendable {
 
     /// The token's claims, or `invalid_token` (401) / `jwks_unavailable` (503).
     public func verify(_ token: String) async throws -> AccessTokenClaims {
-        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid else {
-            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+        try await verifyWithKey(token).claims
+    }
+
+    /// The token's claims and the kid that signed it.
+    public func verifyWithKey(_ token: String) async throws -> (claims: AccessTokenClaims, kid: String) {
+        let now = Date()
+        if let known = verified.withLockedValue({ $0.tokens[token] }), known.expires > now,
+           !cache.withLockedValue({ $0.retired.contains(known.kid) }) {
+            return (known.claims, known.kid)
+        }
+        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid,
+              !cache.withLockedValue({ $0.retired.contains(kid) }) else {
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         let keys = try await keys(for: kid)
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
         } catch {
-            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         guard claims.iss.value == issuer, claims.aud.value.contains(audience) else {
-            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
-        return claims
+        remember(token, claims: claims, kid: kid)
+        return (claims, kid)
+    }
+
+    private func remember(_ token: String, claims: AccessTokenClaims, kid: String) {
+        verified.withLockedValue { verified in
+            if verified.tokens.count >= verifiedCapacity {
+                let now = Date()
+                verified.tokens = verified.tokens.filter { $0.value.expires > now }
+                if verified.tokens.count >= verifiedCapacity { verified.tokens.removeAll(keepingCapacity: true) }
+            }
+            verified.tokens[token] = (claims, kid, claims.exp.value)
+        }
+    }
+
+    /// Refuses tokens signed by `kid` from now on, even while a cached JWKS still lists it.
+    /// The next unknown kid refetches at once (an emergency rotation publishes its successor).
+    public func retire(kid: String) {
+        cache.withLockedValue { cache in
+            cache.retired.insert(kid)
+            cache.lastAttempt = nil
+        }
+        verified.withLockedValue { verified in verified.tokens = verified.tokens.filter { $0.value.kid != kid } }
     }
 
     /// Keys that publish `kid`, refreshing the JWKS when it is old or does not know the kid.
@@ -78,6 +121,7 @@ public final class JWKSVerifier: Sendable {
         let now = ContinuousClock.now
         enum Plan { case serve(JWTKeyCollection), await(Task<Fetched, any Error>), fallBack }
         let plan: Plan = cache.withLockedValue { cache in
+            guard !cache.retired.contains(kid) else { return .fallBack }
             let known = cache.kids.contains(kid), fresh = cache.fetchedAt.map { now - $0 < cacheTTL } ?? false
             if let keys = cache.keys, known, fresh { return .serve(keys) }
             if let inflight = cache.inflight { return .await(inflight) }
@@ -101,7 +145,7 @@ public final class JWKSVerifier: Sendable {
                         cache.fetchedAt = now
                     }
                 }
-                guard fetched.kids.contains(kid) else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
+                guard fetched.kids.contains(kid) else { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
                 return fetched.keys
             } catch let error as PlatformError {
                 throw error
@@ -114,10 +158,10 @@ public final class JWKSVerifier: Sendable {
         }
         // Auth unreachable (or refetched moments ago): the last good JWKS, within the stale limit.
         let (current, known, stale) = cache.withLockedValue { cache in
-            (cache.keys, cache.kids.contains(kid), cache.fetchedAt.map { now - $0 < staleLimit } ?? false)
+            (cache.keys, cache.kids.contains(kid) && !cache.retired.contains(kid), cache.fetchedAt.map { now - $0 < staleLimit } ?? false)
         }
         guard let current, stale else { throw PlatformError(Self.jwksUnavailable, "Token keys are unavailable; retry shortly.") }
-        guard known else { throw PlatformError(Self.invalidToken, "The access token is not valid.") }
+        guard known else { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
         return current
     }
 
@@ -142,4 +186,20 @@ public final class JWKSVerifier: Sendable {
 
 struct JWKSFetchError: Error {
     let status: Int
+}
+
+extension JWKSVerifier: AccessFeedListener {
+    /// A key retired in an emergency is refused at once.
+    public func apply(_ events: [AccessEvent]) {
+        for event in events where event.knownKind == .signingKeyRetired {
+            if let kid = event.keyID { retire(kid: kid) }
+        }
+    }
+
+    /// Verified tokens are forgotten (the keys that signed them are checked again).
+    public func dropAll() {
+        verified.withLockedValue { $0.tokens.removeAll() }
+    }
+
+    public func trust(until instant: ContinuousClock.Instant) {}
 }

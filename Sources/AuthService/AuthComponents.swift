@@ -22,6 +22,8 @@ struct AuthComponents: Sendable {
     let authenticator: AccessAuthenticator
     let repository: AccessRepository
     let access: AccessService
+    /// The access change feed, served to enforcing services.
+    let feed: AccessFeedPublisher
     let resetSender: any PasswordResetSender
     /// Verified against when the email is unknown, so both failures cost one hash.
     let dummyHash: String
@@ -81,6 +83,10 @@ struct AuthComponents: Sendable {
                                ttl: configuration.duration("ACCESS_CACHE_TTL") ?? .seconds(600), metrics: context.metrics, logger: context.logger),
             core: context.client(for: "core", baseURL: configuration.string("CORE_INTERNAL_URL")!, timeout: .seconds(2)),
             metrics: context.metrics, logger: context.logger)
+        var feedSettings = AccessFeedPublisher.Settings()
+        feedSettings.retention = configuration.duration("ACCESS_FEED_RETENTION") ?? .seconds(86_400)
+        feed = AccessFeedPublisher(repository: AccessFeedRepository(database: database, logger: context.logger),
+                                   settings: feedSettings, logger: context.logger)
         dummyHash = try await passwords.hash(UUID().uuidString)
         resetSender = try Self.resetSender(context)
     }

@@ -25,6 +25,8 @@ extension AuthDaemon {
             ConfigKey("AUTH_CACHE_INTEGRITY_KEY", .string, .required, secret: true,
                       summary: "Base64 of 32 random bytes: HMAC key tagging every cached value"),
             ConfigKey("ACCESS_CACHE_TTL", .duration, .defaulted("10m"), summary: "Lifetime of cached access snapshots (5-15 min)"),
+            ConfigKey("ACCESS_FEED_RETENTION", .duration, .defaulted("24h"),
+                      summary: "How long access change feed events are kept; a follower further behind resyncs"),
             ConfigKey("LOGIN_RATE_LIMIT_PER_IP", .integer(1...100_000), .defaulted("20"), summary: "Sign-in attempts per client IP per window"),
             ConfigKey("LOGIN_RATE_LIMIT_PER_EMAIL", .integer(1...10_000), .defaulted("5"), summary: "Sign-in attempts per email per window"),
             ConfigKey("LOGIN_RATE_WINDOW", .duration, .defaulted("1m"), summary: "Sign-in rate-limit window"),

@@ -50,6 +50,7 @@ public struct AuthDaemon: DaemonApplication {
         ExplainAccessRoutes(sessions: p.sessions, repository: p.repository, access: p.access).add(to: router, context: context)
         AdminContextRoutes(sessions: p.sessions, repository: p.repository, denials: p.denials).add(to: router, context: context)
         AdminSessionRoutes(sessions: p.sessions).add(to: router, context: context)
+        AccessFeedRoutes(publisher: p.feed).add(to: router, context: context)
         IdentityAdminRoutes(database: p.database, passwords: p.passwords, audit: p.sessions, logger: context.logger)
             .add(to: router, context: context)
         IdentityQueryRoutes(database: p.database, repository: p.repository).add(to: router, context: context)
@@ -69,6 +70,7 @@ public struct AuthDaemon: DaemonApplication {
         let p = parts
         let delivery: [any Service] = (p.resetSender as? WebhookPasswordResetSender).map { [$0] } ?? []
         return delivery + [
+            p.feed,
             PeriodicJob(name: "signing_keys", interval: p.keyLifecycleInterval, metrics: context.metrics, logger: context.logger) {
                 [metrics = context.metrics] in try await p.advanceSigningKeys(metrics: metrics)
             },

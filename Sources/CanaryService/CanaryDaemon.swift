@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Hummingbird
 import PlatformDaemon
@@ -11,7 +12,7 @@ import PlatformRedis
 public struct CanaryDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "canary", publicPort: 8190, managementPort: 9190, databasePrefix: "CANARY", redis: .optional,
-        callsServices: true, servesInternalRoutes: true,
+        callsServices: true, servesInternalRoutes: true, access: .optional,
         extraKeys: [
             ConfigKey("CANARY_PEER_URL", .url(schemes: ["http", "https"]), .optional,
                       summary: "Management URL of a peer canary for the relay route"),
@@ -56,12 +57,13 @@ public struct CanaryDaemon: DaemonApplication {
             }
             return try await notes.create(body: input.body)
         }
-        group.get("notes/{id}") { [notes] _, context in
-            guard let id = context.parameters.get("id", as: Int64.self) else {
-                throw PlatformError(.invalidRequest, "id must be a number")
-            }
-            guard let found = try await notes.find(id: id) else { throw PlatformError(.notFound, "no note \(id)") }
-            return found
+        group.get("notes/{id}") { [notes] _, context in try await notes.read(context.parameters.get("id")) }
+        // The same read behind the shared access layer: a member of the x-org company with
+        // core_app and core_app.projects.read (the reference for every business backend).
+        if let access = context.access {
+            router.enforced("/v1/enforced", by: access.enforcer)
+                .requires(module: "core_app", permission: "core_app.projects.read")
+                .get("notes/{id}") { [notes] _, context in try await notes.read(context.parameters.get("id")) }
         }
     }
 

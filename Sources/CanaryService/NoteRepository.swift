@@ -29,6 +29,13 @@ struct NoteRepository: Sendable {
         return Note(id: id, body: body, source: "database")
     }
 
+    /// The note a path parameter names, or 400/404.
+    func read(_ parameter: String?) async throws -> Note {
+        guard let id = parameter.flatMap({ Int64($0) }) else { throw PlatformError(.invalidRequest, "id must be a number") }
+        guard let found = try await find(id: id) else { throw PlatformError(.notFound, "no note \(id)") }
+        return found
+    }
+
     func find(id: Int64) async throws -> Note? {
         let key = "canary:note:\(id)"
         if let cache {

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Hummingbird
 import Logging
@@ -54,7 +55,7 @@ public enum Daemon {
         do {
             let ports = try await withDeadline(.seconds(10)) { try await ports.wait() }
             return RunningDaemon(name: App.descriptor.name, publicPort: ports.public, managementPort: ports.management,
-                                 group: group, task: task, metrics: built.context.metrics,
+                                 group: group, task: task, progress: built.progress, metrics: built.context.metrics,
                                  managementRoutes: built.managementRoutes, publicRoutes: built.publicRoutes)
         } catch {
             await group.triggerGracefulShutdown()
@@ -92,19 +93,24 @@ public enum Daemon {
             await ServiceCredentialVerifier(service: descriptor.name, trusted: trusted)
         } else { nil }
 
+        let access: AccessEnforcement? = if descriptor.access != .none, let settings = try AccessEnforcementSettings(configuration: configuration) {
+            AccessEnforcement(settings: settings, credentials: signer, metrics: metrics, logger: logger)
+        } else { nil }
         let context = DaemonContext(descriptor: descriptor, configuration: configuration, logger: logger, metrics: metrics,
-                                    database: database, redis: redis, signer: signer, verifier: verifier)
+                                    database: database, redis: redis, signer: signer, verifier: verifier, access: access)
         let app = try await App(context: context)
 
         var checks: [ReadinessCheck] = []
         if let database { checks.append(database.readinessCheck()) }
         if let redis { checks.append(redis.readinessCheck(critical: descriptor.redis == .required)) }
+        if let access { checks.append(access.readinessCheck) }
         checks += app.readinessChecks
         let readiness = ReadinessProbe(service: descriptor.name, checks: checks, metrics: metrics)
 
         let maxBody = configuration.integer("HTTP_MAX_BODY_BYTES") ?? 1 << 20
         let ports = PortReporter(expectPublic: descriptor.publicPort != nil)
         var listeners: [any Service] = []
+        var listenerNames: [String] = []
         var publicRoutes: [String] = []
         if descriptor.publicPort != nil, let address = configuration.listenAddress("KISUM_PUBLIC_LISTEN") {
             let router = Router(context: PlatformRequestContext.self)
@@ -113,6 +119,7 @@ public enum Daemon {
             app.addPublicRoutes(to: router)
             publicRoutes = router.routes.map { "\($0.method) \($0.path)" }
             listeners.append(Self.listener(router, address: address, logger: logger) { ports.report(public: $0) })
+            listenerNames.append("public listener")
         }
         let management = Router(context: PlatformRequestContext.self)
         management.middlewares.add(RequestLifecycleMiddleware(listener: "management", metrics: metrics, maxBodyBytes: maxBody))
@@ -121,13 +128,17 @@ public enum Daemon {
         app.addManagementRoutes(to: management)
         let managementAddress = configuration.listenAddress("KISUM_MANAGEMENT_LISTEN")!
         listeners.append(Self.listener(management, address: managementAddress, logger: logger) { ports.report(management: $0) })
+        listenerNames.append("management listener")
 
+        let progress = ServiceProgress()
         var services: [any Service] = []
-        if let database { services.append(database) }
-        if let redis { services.append(redis) }
-        services += app.backgroundServices
-        services += listeners  // last: on shutdown, listeners stop first, then jobs and pools
-        return BuiltDaemon(context: context, services: services, ports: ports,
+        if let database { services.append(progress.tracking(database, as: "database pool")) }
+        if let redis { services.append(progress.tracking(redis, as: "redis client")) }
+        if let access { services.append(progress.tracking(access.follower, as: "access feed follower")) }
+        services += app.backgroundServices.map { progress.tracking($0, as: ServiceProgress.name(of: $0)) }
+        // Last: on shutdown, listeners stop first, then jobs and pools.
+        services += zip(listeners, listenerNames).map { progress.tracking($0, as: $1) }
+        return BuiltDaemon(context: context, services: services, progress: progress, ports: ports,
                            grace: configuration.duration("SHUTDOWN_GRACE") ?? .seconds(10),
                            managementRoutes: management.routes.map { "\($0.method) \($0.path)" }, publicRoutes: publicRoutes)
     }
@@ -146,6 +157,7 @@ public enum Daemon {
 struct BuiltDaemon: Sendable {
     let context: DaemonContext
     let services: [any Service]
+    let progress: ServiceProgress
     let ports: PortReporter
     let grace: Duration
     let managementRoutes: [String]

@@ -1,3 +1,4 @@
+import AccessControl
 import AsyncHTTPClient
 import Hummingbird
 import Logging
@@ -18,6 +19,9 @@ public struct DaemonContext: Sendable {
     public let signer: ServiceCredentialSigner?
     /// Verifies callers of this service's internal routes.
     public let verifier: ServiceCredentialVerifier?
+    /// The shared access-enforcement layer, for daemons whose descriptor asks for it (nil when
+    /// optional and not configured).
+    public let access: AccessEnforcement?
 
     /// A client for another service's internal routes: trace headers and the service
     /// credential are added to every call.

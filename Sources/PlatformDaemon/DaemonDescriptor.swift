@@ -1,3 +1,4 @@
+import AccessControl
 import PlatformKit
 import PlatformPostgres
 import PlatformRedis
@@ -28,10 +29,21 @@ public struct DaemonDescriptor: Sendable {
     public let callsServices: Bool
     /// Whether it serves internal routes (needs `INTERNAL_TRUSTED_KEYS`).
     public let servesInternalRoutes: Bool
+    /// Whether it enforces users' access (Auth's tokens, `x-org`, modules and permissions) with
+    /// the shared layer: `.required` for business backends, `.optional` where the routes that
+    /// need it may be left unconfigured (they then answer `access_unavailable`).
+    public let access: AccessUse
     public let extraKeys: [ConfigKey]
 
+    /// Whether a daemon enforces users' access.
+    public enum AccessUse: Sendable {
+        case none, optional, required
+    }
+
     public init(name: String, publicPort: Int?, managementPort: Int, databasePrefix: String?, redis: RedisUse,
-                callsServices: Bool, servesInternalRoutes: Bool, extraKeys: [ConfigKey] = []) {
+                callsServices: Bool, servesInternalRoutes: Bool, access: AccessUse = .none, extraKeys: [ConfigKey] = []) {
+        precondition(access == .none || callsServices, "\(name): enforcing access calls Auth, so it signs service credentials")
+        self.access = access
         self.name = name
         self.publicPort = publicPort
         self.managementPort = managementPort
@@ -54,6 +66,7 @@ public struct DaemonDescriptor: Sendable {
         if let databasePrefix { keys += PostgresSettings.configKeys(prefix: databasePrefix) }
         if redis != .none { keys += RedisConfiguration.configKeys(required: redis == .required) }
         keys += ServiceAuthSettings.configKeys(signs: callsServices, verifies: servesInternalRoutes)
+        if access != .none { keys += AccessEnforcementSettings.configKeys(required: access == .required) }
         keys += extraKeys
         return ConfigSpec(service: name, keys: keys)
     }

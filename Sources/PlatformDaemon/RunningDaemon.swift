@@ -14,9 +14,10 @@ public final class RunningDaemon: Sendable {
     public let publicRoutes: [String]
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let progress: ServiceProgress
 
     init(name: String, publicPort: Int?, managementPort: Int, group: ServiceGroup, task: Task<Void, any Error>,
-         metrics: PlatformMetrics, managementRoutes: [String], publicRoutes: [String]) {
+         progress: ServiceProgress, metrics: PlatformMetrics, managementRoutes: [String], publicRoutes: [String]) {
         self.managementRoutes = managementRoutes
         self.publicRoutes = publicRoutes
         self.name = name
@@ -24,6 +25,7 @@ public final class RunningDaemon: Sendable {
         self.managementPort = managementPort
         self.group = group
         self.task = task
+        self.progress = progress
         self.metrics = metrics
     }
 
@@ -31,15 +33,17 @@ public final class RunningDaemon: Sendable {
     public var managementURL: String { "http://127.0.0.1:\(managementPort)" }
 
     /// Graceful shutdown, as on SIGTERM; returns when every service has stopped, or throws
-    /// `DeadlineExceeded` after `limit` (the services are then cancelled, not waited for).
+    /// `ShutdownOverran` naming the services still running after `limit` (they are then
+    /// cancelled, not waited for).
     public func shutdown(within limit: Duration = .seconds(45)) async throws {
         await group.triggerGracefulShutdown()
         let task = self.task
         do {
             try await withDeadline(limit) { try await task.value }
-        } catch let error as DeadlineExceeded {
+        } catch is DeadlineExceeded {
+            let stillRunning = progress.stillRunning
             task.cancel()
-            throw error
+            throw ShutdownOverran(daemon: name, limit: limit, stillRunning: stillRunning)
         }
     }
 }

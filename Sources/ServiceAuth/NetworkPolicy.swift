@@ -4,11 +4,15 @@ public enum NetworkPolicy {
     /// Business backends, which may call Auth's internal access routes.
     public static let businessBackends: Set<String> = ["basic", "finance", "market", "touring", "venue", "ai"]
 
+    /// Services that enforce users' access with the shared layer: they follow Auth's change
+    /// feed and ask Auth for decisions it cannot vouch for (the canary is the reference).
+    public static let accessEnforcers: Set<String> = businessBackends.union(["canary"])
+
     /// Callers allowed per callee. Anything not listed is denied.
     public static let allowedCallers: [String: Set<String>] = [
         "core": ["auth", "admin"],
         // Core calls Auth only to deliver entitlement invalidation signals (its outbox).
-        "auth": Set(["admin", "core"]).union(businessBackends),
+        "auth": Set(["admin", "core"]).union(accessEnforcers),
         "canary": ["canary", "admin"],
     ]
 

@@ -1,3 +1,4 @@
+import AccessControl
 import AuthService
 import Foundation
 import Testing

@@ -17,6 +17,8 @@ struct AuthHarness: Sendable {
     let admin: ServiceKey
     let core: ServiceKey
     let finance: ServiceKey
+    /// The reference enforcing service (signs as `canary`).
+    let canary: ServiceKey
     let logs: MemoryLogSink
 
     static let issuer = "https://auth.test.kisum"
@@ -33,12 +35,12 @@ struct AuthHarness: Sendable {
         let kek = known ?? KeyEncryption.generateBase64()
         Self.keks.withLockedValue { $0[database.name] = kek }
         if seedKey && existing == nil { try await Self.seedSigningKey(database, kek: kek) }
-        let admin = ServiceKey(), finance = ServiceKey()
+        let admin = ServiceKey(), finance = ServiceKey(), canary = ServiceKey()
         var environment = DaemonEnvironment.base([
             "AUTH_DB_URL": database.runtimeURL, "AUTH_KEY_ENCRYPTION_KEY": kek,
             "JWT_ISSUER": issuer, "JWT_AUDIENCE": "kisum-test",
             "INTERNAL_SIGNING_KEY": ServiceKey().privateBase64,
-            "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64),finance=\(finance.publicBase64)",
+            "INTERNAL_TRUSTED_KEYS": "admin=\(admin.publicBase64),core=\(core.publicBase64),finance=\(finance.publicBase64),canary=\(canary.publicBase64)",
             "ACCESS_TOKEN_TTL": "60s", "JWKS_CACHE_TTL": "1s", "KEY_PUBLISH_DELAY": "1s", "KEY_LIFECYCLE_INTERVAL": "200ms",
             "PASSWORD_ARGON2_MEMORY_KIB": "8192", "PASSWORD_ARGON2_ITERATIONS": "1",
             "AUTH_CACHE_INTEGRITY_KEY": KeyEncryption.generateBase64(), "LOGIN_RATE_LIMIT_PER_IP": "10000",
@@ -48,7 +50,8 @@ struct AuthHarness: Sendable {
         environment.merge(extra) { _, new in new }
         let logs = MemoryLogSink()
         let daemon = try await Daemon.start(AuthDaemon.self, environment: environment, sink: logs)
-        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core, finance: finance, logs: logs)
+        return AuthHarness(daemon: daemon, database: database, kek: kek, admin: admin, core: core, finance: finance, canary: canary,
+                           logs: logs)
     }
 
     /// Starts one as `start` does, runs `body` with it, then stops it and waits, even when `body` throws.
@@ -62,7 +65,7 @@ struct AuthHarness: Sendable {
     /// Calls an internal route as `caller`.
     func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil,
               headers extra: [(String, String)] = []) async throws -> TestResponse {
-        let key = caller == "core" ? core : caller == "finance" ? finance : admin
+        let key = caller == "core" ? core : caller == "finance" ? finance : caller == "canary" ? canary : admin
         return try await TestHTTP.internalCall(method, daemon.managementURL + path, caller: caller, key: key, callee: "auth", body: body,
                                                headers: extra, idempotencyKey: nil)
     }

@@ -38,4 +38,11 @@ extension TestDatabase {
     public func rows(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
         try await LibPQConnection.run { [admin] in try LibPQConnection(settings: admin).execute(sql, parameters: parameters) }
     }
+
+    /// Runs a script of several statements (a whole transaction, say) as the database owner,
+    /// on its own connection; returns the rows of the last statement.
+    @discardableResult
+    public func script(_ sql: String) async throws -> [[String?]] {
+        try await LibPQConnection.run { [admin] in try LibPQConnection(settings: admin).execute(sql) }
+    }
 }

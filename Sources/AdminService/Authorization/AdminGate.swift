@@ -15,18 +15,16 @@ struct AdminGate: Sendable {
     let metrics: PlatformMetrics
     let logger: Logger
 
-    static let sessionRevoked = PlatformError.Code("session_revoked", .unauthorized)
     static let notAnAdministrator = PlatformError.Code("not_a_platform_admin", .forbidden)
-    static let permissionDenied = PlatformError.Code("permission_denied", .forbidden)
 
     /// The administrator behind the request, or 401/403.
     func identify(_ request: Request, _ context: PlatformRequestContext) async throws -> AdminIdentity {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let token = BearerToken.parse(request.headers[.authorization]) else {
             throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
         }
-        let claims = try await verifier.verify(String(header.dropFirst(7)))
+        let claims = try await verifier.verify(token)
         guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
-            throw PlatformError(JWKSVerifier.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         struct Decision: Decodable { let allowed: Bool; let reason: String?; let email: String?; let platform_roles: [String] }
         let decision = try await auth.send(.post, "/internal/v1/admin-context",
@@ -35,7 +33,7 @@ struct AdminGate: Sendable {
         context.notes.identify(userID: user.lowercased, sessionID: session.lowercased)
         guard decision.allowed, let email = decision.email else {
             deny("session", reason: decision.reason ?? "session_revoked")
-            throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")
+            throw PlatformError(AccessError.sessionRevoked, "This session has ended; sign in again.")
         }
         return AdminIdentity(userID: user, sessionID: session, email: email, roles: decision.platform_roles,
                              permissions: PlatformRole.permissions(of: decision.platform_roles))
@@ -49,13 +47,13 @@ struct AdminGate: Sendable {
             deny(permission.rawValue, reason: identity.roles.isEmpty ? "no_platform_role" : "missing_permission")
             let intent = AuditIntent(actor: identity, permission: permission, action: "\(request.method.rawValue) \(context.endpointPath ?? "?")",
                                      targetType: target.type, target: target.id, reason: nil, before: nil, requestID: context.trace.requestID)
-            do { try await audit.denied(intent, errorCode: Self.permissionDenied.name) } catch {
+            do { try await audit.denied(intent, errorCode: AccessError.permissionDenied.name) } catch {
                 logger.error("audit of a denied admin call failed", metadata: ["permission": .string(permission.rawValue), "error_detail": .detail(of: error)])
             }
             if identity.roles.isEmpty {
                 throw PlatformError(Self.notAnAdministrator, "Platform administration needs a platform role.")
             }
-            throw PlatformError(Self.permissionDenied, "Your platform roles do not grant \(permission.rawValue).")
+            throw PlatformError(AccessError.permissionDenied, "Your platform roles do not grant \(permission.rawValue).")
         }
         return identity
     }

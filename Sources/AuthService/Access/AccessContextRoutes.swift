@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Hummingbird
 import PlatformDaemon
@@ -21,20 +22,17 @@ struct AccessContextRoutes: Sendable {
         let userID: UUID
         /// Company id or slug (the request's `x-org`).
         let company: String
+        /// The kid of the caller's token: refused once retired, whatever the caller's JWKS says.
+        let keyID: String?
 
         enum CodingKeys: String, CodingKey {
             case company
             case sessionID = "session_id"
             case userID = "user_id"
+            case keyID = "key_id"
         }
     }
 
-    /// The decision for a business backend: `allowed` with the snapshot, or the reason not.
-    struct ContextReply: Encodable, Sendable, ResponseEncodable {
-        let allowed: Bool
-        let reason: String?
-        let access: AccessSnapshot?
-    }
 
     struct InvalidateInput: Decodable, Sendable {
         let companyID: UUID?
@@ -49,23 +47,26 @@ struct AccessContextRoutes: Sendable {
     }
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
-        daemon.internalRoutes(on: router, path: "/internal/v1", callers: NetworkPolicy.businessBackends)
+        daemon.internalRoutes(on: router, path: "/internal/v1", callers: NetworkPolicy.accessEnforcers)
             .post("access-context") { request, context in
                 let input = try await request.decodeJSON(as: ContextInput.self, context: context)
                 context.notes.identify(userID: input.userID.lowercased, sessionID: input.sessionID.lowercased)
-                func deny(_ reason: AccessDenials.Reason) async -> ContextReply {
+                func deny(_ reason: AccessDenials.Reason) async -> AccessContextAnswer {
                     await denials.record(reason, userID: input.userID, sessionID: input.sessionID, company: input.company,
                                          route: "access_context", requestID: context.trace.requestID)
-                    return ContextReply(allowed: false, reason: reason.rawValue, access: nil)
+                    return AccessContextAnswer(allowed: false, reason: reason.rawValue, access: nil, validUntil: nil)
                 }
                 // One statement: session, user, membership and grants.
-                let row = try await repository.context(sessionID: input.sessionID, userID: input.userID, org: input.company)
+                let row = try await repository.context(sessionID: input.sessionID, userID: input.userID, org: input.company,
+                                                       keyID: input.keyID)
                 guard let row, row.sessionLive else { return await deny(.sessionRevoked) }
+                guard row.keyLive else { return await deny(.keyRetired) }
                 guard row.userActive else { return await deny(.userInactive) }
                 guard let membership = row.membership, let grants = row.grants else { return await deny(.notAMember) }
                 guard membership.grantsAccess else { return await deny(.accessInactive) }
-                return ContextReply(allowed: true, reason: nil,
-                                    access: try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion))
+                return AccessContextAnswer(allowed: true, reason: nil,
+                                           access: try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion),
+                                           validUntil: grants.validUntil)
             }
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
             .post("access/invalidate") { request, context in

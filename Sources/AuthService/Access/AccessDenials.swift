@@ -19,6 +19,7 @@ struct AccessDenials: Sendable {
     /// Why access was refused.
     enum Reason: String, Sendable {
         case sessionRevoked = "session_revoked"
+        case keyRetired = "key_retired"
         case userInactive = "user_inactive"
         case accessInactive = "access_inactive"
         case notAMember = "not_a_member"

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Logging
 import PlatformKit
@@ -29,8 +30,8 @@ public struct MembershipSummary: Codable, Sendable, Equatable {
 extension [MembershipSummary] {
     /// The membership in the company named by `org` (an `x-org` value: company id or slug).
     func matching(org: String) -> MembershipSummary? {
-        let org = org.trimmingCharacters(in: .whitespaces).lowercased()
-        return first { $0.companyID.lowercased == org || $0.companySlug == org }
+        guard let org = OrgReference(org) else { return nil }
+        return first { org.matches(id: $0.companyID, slug: $0.companySlug) }
     }
 }
 

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,8 +12,6 @@ struct AccessRoutes: Sendable {
     let access: AccessService
     let denials: AccessDenials
 
-    static let notAMember = PlatformError.Code("not_a_member", .forbidden)
-    static let accessInactive = PlatformError.Code("access_inactive", .forbidden)
 
     struct Me: Encodable, Sendable, ResponseEncodable {
         let userID: UUID
@@ -37,7 +36,7 @@ struct AccessRoutes: Sendable {
         router.get("/auth/me") { request, context in
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
-                throw PlatformError(Self.accessInactive, "This account is not active.")
+                throw PlatformError(AccessError.accessInactive, "This account is not active.")
             }
             return Me(userID: identity.userID, email: user.email, platformRoles: user.platformRoles, sessionID: identity.sessionID,
                       memberships: try await repository.memberships(userID: identity.userID))
@@ -49,7 +48,7 @@ struct AccessRoutes: Sendable {
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
                 await deny(.userInactive, identity, nil, context)
-                throw PlatformError(Self.accessInactive, "This account is not active.")
+                throw PlatformError(AccessError.accessInactive, "This account is not active.")
             }
             let memberships = try await repository.memberships(userID: identity.userID)
             var snapshots: [AccessSnapshot] = []
@@ -71,14 +70,14 @@ extension AccessRoutes {
         context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
         guard row.userActive else {
             await deny(.userInactive, identity, nil, context)
-            throw PlatformError(Self.accessInactive, "This account is not active.")
+            throw PlatformError(AccessError.accessInactive, "This account is not active.")
         }
         guard let membership = row.membership, let grants = row.grants else {
-            throw PlatformError(Self.notAMember, "You are not a member of that company.")
+            throw PlatformError(AccessError.notAMember, "You are not a member of that company.")
         }
         guard membership.grantsAccess else {
             await deny(.accessInactive, identity, org, context)
-            throw PlatformError(Self.accessInactive, "Your membership or the company is not active.")
+            throw PlatformError(AccessError.accessInactive, "Your membership or the company is not active.")
         }
         context.notes.identify(companyID: membership.companyID.lowercased)
         return try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion)

@@ -1,44 +1,5 @@
+import AccessControl
 import Foundation
-import Hummingbird
-
-/// What a membership may do in its company right now: the frontend's access bootstrap and
-/// what business backends enforce.
-public struct AccessSnapshot: Codable, Sendable, Equatable, ResponseEncodable {
-    public struct Module: Codable, Sendable, Equatable {
-        public var key: String
-        /// Where the company's entitlement comes from (package or add-on).
-        public var sources: [Source]
-    }
-
-    public struct Source: Codable, Sendable, Equatable {
-        public var type: String
-        public var key: String
-
-        public init(type: String, key: String) {
-            self.type = type
-            self.key = key
-        }
-    }
-
-    public var companyID: UUID
-    public var companySlug: String
-    public var membershipID: UUID
-    public var coreAppVisible: Bool
-    public var modules: [Module]
-    public var permissions: [String]
-    public var accessVersion: Int64
-    public var entitlementVersion: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case modules, permissions
-        case companyID = "company_id"
-        case companySlug = "company_slug"
-        case membershipID = "membership_id"
-        case coreAppVisible = "core_app_visible"
-        case accessVersion = "access_version"
-        case entitlementVersion = "entitlement_version"
-    }
-}
 
 /// Core's answer for a company, as Auth uses it.
 public struct CompanyEntitlementsView: Codable, Sendable, Equatable {

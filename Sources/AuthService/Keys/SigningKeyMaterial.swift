@@ -57,8 +57,10 @@ public final class SigningKeyGenerator: Sendable {
 
     deinit { pool.shutdownGracefully { _ in } }
 
+    /// Runs `work` on the generator's thread; a cancelled caller returns at once (a shutdown
+    /// never waits for a prime search) and the result is dropped.
     func run<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await pool.runIfActive(work)
+        try await abandoningOnCancellation { [pool] in try await pool.runIfActive(work) }
     }
 }
 

@@ -20,8 +20,6 @@ struct AccessAuthenticator: Sendable {
     let audience: String
     let denials: AccessDenials
 
-    static let invalidToken = PlatformError.Code("invalid_token", .unauthorized)
-    static let sessionRevoked = PlatformError.Code("session_revoked", .unauthorized)
 
     func authenticate(_ request: Request, _ context: PlatformRequestContext) async throws -> AccessIdentity {
         let identity = try await verifyToken(request)
@@ -35,17 +33,17 @@ struct AccessAuthenticator: Sendable {
     /// The token's identity, checked cryptographically only: the caller must still check that
     /// the session is live (in the same statement as its other reads, on the hot path).
     func verifyToken(_ request: Request) async throws -> AccessIdentity {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+        guard let token = BearerToken.parse(request.headers[.authorization]) else {
             throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
         }
         let claims: AccessTokenClaims
         do {
-            claims = try await ring.verify(String(header.dropFirst(7)), issuer: issuer, audience: audience)
+            claims = try await ring.verify(token, issuer: issuer, audience: audience)
         } catch {
-            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
-            throw PlatformError(Self.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         return AccessIdentity(userID: user, sessionID: session)
     }
@@ -54,6 +52,6 @@ struct AccessAuthenticator: Sendable {
     func refuseRevoked(_ identity: AccessIdentity, _ context: PlatformRequestContext) async throws -> Never {
         await denials.record(.sessionRevoked, userID: identity.userID, sessionID: identity.sessionID, company: nil, route: "public",
                              requestID: context.trace.requestID)
-        throw PlatformError(Self.sessionRevoked, "This session has ended; sign in again.")
+        throw PlatformError(AccessError.sessionRevoked, "This session has ended; sign in again.")
     }
 }

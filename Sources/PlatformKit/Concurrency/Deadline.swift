@@ -22,6 +22,23 @@ public func withDeadline<Value: Sendable>(
     }
 }
 
+/// Runs `operation` and returns its result, or throws `CancellationError` as soon as the caller
+/// is cancelled, whether or not the operation honours cancellation (it is cancelled, but not
+/// waited for; its result is dropped). For work on threads of its own (key generation) that a
+/// shutdown must not wait out.
+public func abandoningOnCancellation<Value: Sendable>(
+    _ operation: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
+    let race = DeadlineRace<Value>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.start(continuation: continuation, limit: nil, operation: operation)
+        }
+    } onCancel: {
+        race.finish(.failure(CancellationError()))
+    }
+}
+
 /// The first of (result, deadline, cancellation) resumes the continuation; the rest are ignored.
 private final class DeadlineRace<Value: Sendable>: Sendable {
     private struct State {
@@ -33,7 +50,7 @@ private final class DeadlineRace<Value: Sendable>: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
-    func start(continuation: CheckedContinuation<Value, any Error>, limit: Duration,
+    func start(continuation: CheckedContinuation<Value, any Error>, limit: Duration?,
                operation: @escaping @Sendable () async throws -> Value) {
         let early: Result<Value, any Error>? = state.withLockedValue { state in
             if let pending = state.pending { return pending }
@@ -47,14 +64,17 @@ private final class DeadlineRace<Value: Sendable>: Sendable {
         let work = Task { [self] in
             do { finish(.success(try await operation())) } catch { finish(.failure(error)) }
         }
-        let timer = Task { [self] in
-            if (try? await Task.sleep(for: limit)) != nil { finish(.failure(DeadlineExceeded(limit: limit))) }
+        var tasks = [work]
+        if let limit {
+            tasks.append(Task { [self] in
+                if (try? await Task.sleep(for: limit)) != nil { finish(.failure(DeadlineExceeded(limit: limit))) }
+            })
         }
         let finished = state.withLockedValue { state in
-            state.tasks = [work, timer]
+            state.tasks = tasks
             return state.done
         }
-        if finished { work.cancel(); timer.cancel() }
+        if finished { tasks.forEach { $0.cancel() } }
     }
 
     func finish(_ result: Result<Value, any Error>) {

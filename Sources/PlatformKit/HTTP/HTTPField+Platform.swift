@@ -12,4 +12,6 @@ extension HTTPField.Name {
     public static let actingUser = HTTPField.Name("x-kisum-acting-user")!
     /// `idempotency-key`: a write with the same key is applied at most once.
     public static let idempotencyKey = HTTPField.Name("idempotency-key")!
+    /// `x-org`: the company a request acts in (its id or slug).
+    public static let org = HTTPField.Name("x-org")!
 }

@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import PlatformKit
+
+/// Auth's answer to "may this session act in this company" (`POST /internal/v1/access-context`),
+/// as every enforcing service holds it.
+public struct AccessContextAnswer: Sendable, Codable, Equatable, ResponseEncodable {
+    public let allowed: Bool
+    /// Why not: `session_revoked`, `key_retired`, `user_inactive`, `not_a_member`, `access_inactive`.
+    public let reason: String?
+    public let access: AccessSnapshot?
+    /// The answer must not be used past this (the earliest delegation expiry it includes).
+    public let validUntil: Date?
+
+    public init(allowed: Bool, reason: String?, access: AccessSnapshot?, validUntil: Date?) {
+        self.allowed = allowed
+        self.reason = reason
+        self.access = access
+        self.validUntil = validUntil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case allowed, reason, access
+        case validUntil = "valid_until"
+    }
+
+    /// The snapshot, or the refusal as the platform's error.
+    public func snapshot() throws -> AccessSnapshot {
+        if allowed, let access { return access }
+        switch reason {
+        case "session_revoked": throw PlatformError(AccessError.sessionRevoked, "This session has ended; sign in again.")
+        case "key_retired": throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+        case "not_a_member": throw PlatformError(AccessError.notAMember, "You are not a member of that company.")
+        case "user_inactive": throw PlatformError(AccessError.accessInactive, "This account is not active.")
+        default: throw PlatformError(AccessError.accessInactive, "Your membership or the company is not active.")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Logging
+import PlatformKit
+
+/// The enforcement layer as a daemon runs it: the decision (`enforcer`), the change feed that
+/// keeps its memory current (`follower`, a background service) and a readiness report.
+public struct AccessEnforcement: Sendable {
+    public let settings: AccessEnforcementSettings
+    public let verifier: JWKSVerifier
+    public let enforcer: AccessEnforcer
+    public let follower: AccessFeedFollower
+
+    /// `credentials`: this service's signer for Auth's internal routes.
+    public init(settings: AccessEnforcementSettings, credentials: (any OutgoingCredentialProvider)?,
+                metrics: PlatformMetrics, logger: Logger) {
+        self.settings = settings
+        verifier = JWKSVerifier(jwksURL: settings.jwksURL, issuer: settings.issuer, audience: settings.audience,
+                                cacheTTL: settings.jwksCacheTTL, logger: logger)
+        let auth = ServiceHTTPClient(callee: "auth", baseURL: settings.authInternalURL, timeout: settings.authTimeout,
+                                     credentials: credentials)
+        enforcer = AccessEnforcer(verifier: verifier, auth: auth, metrics: metrics, logger: logger)
+        follower = AccessFeedFollower(auth: auth, listeners: [enforcer.state, verifier],
+                                      settings: .init(freshness: settings.feedFreshness), metrics: metrics, logger: logger)
+    }
+
+    /// Reports (without failing readiness) whether decisions come from memory: when the feed
+    /// is not current every request asks Auth, slower but never wrong.
+    public var readinessCheck: ReadinessCheck {
+        ReadinessCheck(name: "access_feed", critical: false) { [state = enforcer.state] in
+            guard state.isTrusted() else { throw ReadinessFailure("the access feed is not current: deciding with Auth per request") }
+        }
+    }
+}

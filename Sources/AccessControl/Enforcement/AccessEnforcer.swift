@@ -1,0 +1,107 @@
+import JWTKit
+import HTTPTypes
+import Foundation
+import Logging
+import PlatformKit
+import Prometheus
+
+/// The one decision "may this request proceed" for every service other than Auth: bearer
+/// token → JWKS verification → `x-org` → the ladder (session live → user active → member →
+/// membership and company active) → the snapshot's modules and permissions.
+///
+/// Answers from memory (`AccessState`) while Auth's change feed vouches for it; otherwise asks
+/// Auth (`/internal/v1/access-context`) per request; with neither, `access_unavailable` (503).
+/// Redis is never on this path: a cold, stale or missing cache only costs a round trip to Auth.
+public final class AccessEnforcer: Sendable {
+    let verifier: JWKSVerifier
+    let auth: ServiceHTTPClient
+    public let state: AccessState<AccessContextAnswer>
+    let metrics: PlatformMetrics
+    let logger: Logger
+    private let decisions: Counter
+    private let fromMemory: Counter
+    private let unavailable: Counter
+
+    public init(verifier: JWKSVerifier, auth: ServiceHTTPClient, state: AccessState<AccessContextAnswer> = AccessState(),
+                metrics: PlatformMetrics, logger: Logger) {
+        self.verifier = verifier
+        self.auth = auth
+        self.state = state
+        self.metrics = metrics
+        self.logger = logger
+        decisions = metrics.counter("kisum_access_decisions_total", help: "Access decisions made, from memory or with Auth.")
+        fromMemory = metrics.counter("kisum_access_decisions_from_memory_total",
+                                     help: "Access decisions answered from the feed-kept state, without asking Auth.")
+        unavailable = metrics.counter("kisum_access_unavailable_total", help: "Requests refused because no access decision could be made.")
+    }
+
+    /// The verified identity behind an `Authorization` header value, or 401.
+    public func identity(authorization header: String?) async throws -> VerifiedIdentity {
+        guard let token = BearerToken.parse(header) else {
+            throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
+        }
+        let (claims, kid) = try await verifier.verifyWithKey(token)
+        guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
+            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+        }
+        return VerifiedIdentity(userID: user, sessionID: session, keyID: kid)
+    }
+
+    /// The access of `identity` in the company `org` names (the ladder's refusals as errors).
+    public func access(of identity: VerifiedIdentity, in org: OrgReference) async throws -> AccessSnapshot {
+        decisions.increment()
+        let key = AccessState<AccessContextAnswer>.Key(session: identity.sessionID, scope: org.value)
+        if let held = state.lookup(key) {
+            fromMemory.increment()
+            return try held.snapshot()
+        }
+        let ticket = state.beginFill()
+        let answer = try await ask(identity, org)
+        state.store(answer, for: key,
+                    subject: .init(session: identity.sessionID, user: identity.userID, membership: answer.access?.membershipID,
+                                   company: answer.access?.companyID ?? org.id),
+                    ticket: ticket, validUntil: answer.validUntil)
+        return try answer.snapshot()
+    }
+
+    private func ask(_ identity: VerifiedIdentity, _ org: OrgReference) async throws -> AccessContextAnswer {
+        struct Question: Encodable, Sendable {
+            let session_id: String
+            let user_id: String
+            let company: String
+            let key_id: String
+        }
+        do {
+            let reply = try await auth.send(.post, "/internal/v1/access-context", json: Question(
+                session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased, company: org.value,
+                key_id: identity.keyID))
+            guard reply.status == 200 else { throw AccessContextRefused(status: reply.status) }
+            return try reply.decode(AccessContextAnswer.self)
+        } catch {
+            unavailable.increment()
+            logger.error("access decision unavailable: the feed is not current and Auth did not answer",
+                         metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+            throw PlatformError(AccessError.accessUnavailable, "Access cannot be checked right now; retry shortly.")
+        }
+    }
+}
+
+/// A caller proven by a verified access token (identity only: access is decided separately).
+public struct VerifiedIdentity: Sendable, Hashable {
+    public let userID: UUID
+    public let sessionID: UUID
+    /// The signing key of the token (Auth refuses it once retired, also when asked directly).
+    public let keyID: String
+
+    public init(userID: UUID, sessionID: UUID, keyID: String) {
+        self.userID = userID
+        self.sessionID = sessionID
+        self.keyID = keyID
+    }
+}
+
+/// Auth answered an access question with something other than 200.
+struct AccessContextRefused: Error, CustomStringConvertible {
+    let status: Int
+    var description: String { "Auth answered access-context with \(status)" }
+}

@@ -1,0 +1,77 @@
+import Hummingbird
+import PlatformKit
+
+/// What a route group needs beyond company access: a module the company is entitled to and the
+/// membership holds, and a permission of the membership (a permission is `module.resource.action`).
+public struct AccessRequirement: Sendable, Hashable, CustomStringConvertible {
+    public let module: String
+    public let permission: String?
+
+    public init(module: String, permission: String? = nil) {
+        precondition(permission.map { $0.hasPrefix(module + ".") } ?? true, "\(permission ?? "") is not a permission of \(module)")
+        self.module = module
+        self.permission = permission
+    }
+
+    public var description: String { permission.map { "\(module): \($0)" } ?? module }
+
+    /// Refuses `access` unless it meets the requirement.
+    public func check(_ access: AccessSnapshot) throws {
+        guard access.has(module: module) else {
+            throw PlatformError(AccessError.moduleNotEnabled, "The \(module) module is not enabled for you in this company.")
+        }
+        if let permission, !access.has(permission: permission) {
+            throw PlatformError(AccessError.permissionDenied, "You do not have \(permission) in this company.")
+        }
+    }
+}
+
+/// Decides access for every request of an enforced group (see `RouterMethods.enforced`).
+struct AccessEnforcementMiddleware: RouterMiddleware {
+    typealias Context = AccessRequestContext
+    let enforcer: AccessEnforcer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let identity = try await enforcer.identity(authorization: request.headers[.authorization])
+        context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
+        guard let raw = request.headers[.org], !raw.isEmpty else {
+            throw PlatformError(AccessError.orgRequired, "Name the company with x-org (its id or slug).")
+        }
+        guard let org = OrgReference(raw) else {
+            throw PlatformError(AccessError.orgRequired, "x-org must be a company id or slug.")
+        }
+        let access = try await enforcer.access(of: identity, in: org)
+        context.notes.identify(companyID: access.companyID.lowercased)
+        var context = context
+        context.identity = identity
+        context.access = access
+        return try await next(request, context)
+    }
+}
+
+/// Refuses requests whose granted access misses the group's requirement.
+struct AccessRequirementMiddleware: RouterMiddleware {
+    typealias Context = AccessRequestContext
+    let requirement: AccessRequirement
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try requirement.check(try context.granted().access)
+        return try await next(request, context)
+    }
+}
+
+extension RouterMethods where Context == PlatformRequestContext {
+    /// Routes under `path` for signed-in members of the company named by `x-org`: every request
+    /// passes `enforcer` first (token, `x-org`, the access ladder) and its handlers get an
+    /// `AccessRequestContext` carrying the identity and access.
+    public func enforced(_ path: RouterPath = "", by enforcer: AccessEnforcer) -> RouterGroup<AccessRequestContext> {
+        group(path, context: AccessRequestContext.self).add(middleware: AccessEnforcementMiddleware(enforcer: enforcer))
+    }
+}
+
+extension RouterMethods where Context == AccessRequestContext {
+    /// Routes under `path` that also need `module` (and `permission`, if given).
+    public func requires(_ path: RouterPath = "", module: String, permission: String? = nil) -> RouterGroup<AccessRequestContext> {
+        group(path).add(middleware: AccessRequirementMiddleware(requirement: AccessRequirement(module: module, permission: permission)))
+    }
+}

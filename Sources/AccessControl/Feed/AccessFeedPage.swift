@@ -1,0 +1,28 @@
+import Hummingbird
+
+/// One answer of Auth's access feed (`GET /internal/v1/access-feed`): the events after the
+/// caller's cursor, the cursor to ask with next, and how current the answer is.
+public struct AccessFeedPage: Sendable, Codable, Equatable, ResponseEncodable {
+    /// Ask with this next. Always at or after the cursor asked with, unless `resync`.
+    public let cursor: AccessFeedCursor
+    public let events: [AccessEvent]
+    /// The cursor asked with is out of the feed's reach (retention, or another database): drop
+    /// everything held and continue from `cursor`.
+    public let resync: Bool
+    /// Every change committed up to this many milliseconds before the answer was sent is in
+    /// the events up to `cursor`; nil when that cannot be said (more to read, or a change still
+    /// being committed). A consumer trusts what it holds only while this is recent.
+    public let completeAgeMilliseconds: Int?
+
+    public init(cursor: AccessFeedCursor, events: [AccessEvent], resync: Bool, completeAgeMilliseconds: Int?) {
+        self.cursor = cursor
+        self.events = events
+        self.resync = resync
+        self.completeAgeMilliseconds = completeAgeMilliseconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cursor, events, resync
+        case completeAgeMilliseconds = "complete_age_ms"
+    }
+}

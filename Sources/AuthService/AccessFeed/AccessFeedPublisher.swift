@@ -1,0 +1,199 @@
+import AccessControl
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import PlatformDaemon
+import PlatformKit
+import ServiceLifecycle
+
+/// Follows `access_events` in one loop and answers the feed's long polls from memory: one
+/// database read per pass however many services follow the feed. Readers further behind
+/// than the buffer are answered from the database. Also runs the feed's upkeep: announcing
+/// expired delegations and pruning events past retention.
+final class AccessFeedPublisher: Service, Sendable {
+    struct Settings: Sendable {
+        /// How often the table is read without a notification: the feed's heartbeat (a
+        /// commit wakes it at once through LISTEN/NOTIFY).
+        var heartbeat: Duration = .milliseconds(100)
+        /// Events kept in memory for readers that are nearly current.
+        var bufferLimit = 20_000
+        /// Events kept in the table; a reader further behind resyncs.
+        var retention: Duration = .seconds(86_400)
+        var pruneInterval: Duration = .seconds(60)
+        /// How often delegations past their expiry are looked for.
+        var expiryInterval: Duration = .seconds(1)
+        /// Events in one answer.
+        var pageLimit = 1_000
+    }
+
+    private struct State {
+        var buffer = CircularBuffer<AccessEvent>()
+        /// Everything after `floor` up to `head` is in `buffer` (nil before the first pass).
+        var floor: AccessFeedCursor?
+        var head: AccessFeedCursor?
+        /// Every change committed before this instant is at or before `head`.
+        var completeAt: ContinuousClock.Instant?
+    }
+
+    let repository: AccessFeedRepository
+    let settings: Settings
+    let logger: Logger
+    private let state = NIOLockedValueBox(State())
+    private let signal = ChangeSignal()
+    /// Advanced by notifications of new events: the pump reads at once.
+    private let wake = ChangeSignal()
+
+    init(repository: AccessFeedRepository, settings: Settings = Settings(), logger: Logger) {
+        self.repository = repository
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.listen() }
+            await self.pump()
+            group.cancelAll()
+        }
+    }
+
+    /// Holds one connection LISTENing for commits of events; each wakes the pump.
+    private func listen() async {
+        var failing = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await repository.listen { [wake] in wake.advance() }
+            } catch {
+                guard !Task.isCancelled else { return }
+                if !failing {
+                    failing = true
+                    logger.warning("access feed: cannot listen for commits; reading every heartbeat",
+                                   metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+                }
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            failing = false
+        }
+    }
+
+    private func pump() async {
+        let clock = ContinuousClock()
+        var lastExpiry = clock.now - settings.expiryInterval
+        // Pruned at least as often as events age out (a short retention in tests is honoured).
+        let pruneInterval = min(settings.pruneInterval, settings.retention)
+        var lastPrune = clock.now - pruneInterval
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let woken = wake.generation
+            var more = false
+            do {
+                more = try await pass()
+                if clock.now - lastExpiry >= settings.expiryInterval {
+                    lastExpiry = clock.now
+                    try await repository.announceExpiredDelegations()
+                }
+                if clock.now - lastPrune >= pruneInterval {
+                    lastPrune = clock.now
+                    try await repository.prune(olderThan: settings.retention)
+                }
+            } catch {
+                logger.warning("access feed pass failed",
+                               metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+            }
+            if !more { await wake.wait(beyond: woken, for: settings.heartbeat) }
+        }
+    }
+
+    /// One read of the table into the buffer. Returns true when more is waiting.
+    func pass() async throws -> Bool {
+        let started = ContinuousClock.now
+        guard let head = state.withLockedValue({ $0.head }) else {
+            let horizon = try await repository.horizon()
+            state.withLockedValue { state in
+                state.floor = horizon.head
+                state.head = horizon.head
+                state.completeAt = horizon.pending ? nil : started
+            }
+            return false
+        }
+        guard let read = try await repository.read(after: head, limit: settings.pageLimit) else {
+            // The table no longer reaches our head (a restored or replaced database): start over.
+            logger.error("access feed: the database no longer reaches the feed's position; starting from its head",
+                         metadata: ["cursor": .string(head.description)])
+            state.withLockedValue { $0 = State() }
+            signal.advance()
+            return true
+        }
+        state.withLockedValue { state in
+            state.buffer.append(contentsOf: read.events)
+            state.head = read.cursor
+            while state.buffer.count > settings.bufferLimit { state.floor = state.buffer.removeFirst().cursor }
+            if read.complete { state.completeAt = started }
+        }
+        if !read.events.isEmpty { signal.advance() }
+        return read.events.count == settings.pageLimit
+    }
+
+    /// The events after `cursor`, waiting up to `wait` for some; without a cursor, the feed's
+    /// current position (a new reader starts there, holding nothing).
+    func page(after cursor: AccessFeedCursor?, wait: Duration) async throws -> AccessFeedPage {
+        let deadline = ContinuousClock.now + wait
+        while true {
+            let generation = signal.generation
+            guard let answer = fromMemory(after: cursor) else { return try await fromDatabase(after: cursor) }
+            if !answer.events.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return answer }
+            await signal.wait(beyond: generation, for: deadline - ContinuousClock.now)
+        }
+    }
+
+    private func fromMemory(after cursor: AccessFeedCursor?) -> AccessFeedPage? {
+        state.withLockedValue { state in
+            guard let floor = state.floor, let head = state.head else { return nil }
+            let after = cursor ?? head
+            guard after >= floor, after <= head else { return nil }
+            let start = state.buffer.partitioningIndex { $0.cursor > after }
+            let available = state.buffer[start...]
+            let events = Array(available.prefix(settings.pageLimit))
+            let truncated = available.count > events.count
+            let age = state.completeAt.map { ContinuousClock.now - $0 }
+            return AccessFeedPage(cursor: truncated ? events[events.count - 1].cursor : head, events: events, resync: false,
+                                  completeAgeMilliseconds: truncated ? nil : age.map(\.wholeMilliseconds))
+        }
+    }
+
+    private func fromDatabase(after cursor: AccessFeedCursor?) async throws -> AccessFeedPage {
+        let started = ContinuousClock.now
+        if let cursor, let read = try await repository.read(after: cursor, limit: settings.pageLimit) {
+            return AccessFeedPage(cursor: read.cursor, events: read.events, resync: false,
+                                  completeAgeMilliseconds: read.complete ? (ContinuousClock.now - started).wholeMilliseconds : nil)
+        }
+        let horizon = try await repository.horizon()
+        return AccessFeedPage(cursor: horizon.head, events: [], resync: cursor != nil,
+                              completeAgeMilliseconds: horizon.pending ? nil : (ContinuousClock.now - started).wholeMilliseconds)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded down).
+    var wholeMilliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
+}
+
+extension RandomAccessCollection {
+    /// The first index whose element satisfies `predicate`, which must be false for a prefix
+    /// and true for the rest.
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Index {
+        var low = startIndex
+        var count = distance(from: startIndex, to: endIndex)
+        while count > 0 {
+            let half = count / 2
+            let middle = index(low, offsetBy: half)
+            if predicate(self[middle]) {
+                count = half
+            } else {
+                low = index(after: middle)
+                count -= half + 1
+            }
+        }
+        return low
+    }
+}

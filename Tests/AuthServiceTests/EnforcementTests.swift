@@ -1,0 +1,201 @@
+import AccessControl
+import AuthService
+import CanaryService
+import Foundation
+import HTTPTypes
+import PlatformDaemon
+import PlatformKit
+import PlatformTesting
+import ServiceAuth
+import Testing
+
+/// The shared enforcement layer at a service (the canary's enforced read): decisions from
+/// memory while Auth's feed is current, and every administrative change refused there within
+/// a second of its commit — with Redis up or down, the feed cut, or Auth gone.
+@Suite struct EnforcementTests {
+    struct Enforced: Sendable {
+        let world: AccessTests.World
+        let canary: RunningDaemon
+        let note: Int64
+
+        /// The enforced read as `token`, in `org`.
+        func read(_ token: String, org: String? = "acme") async throws -> TestResponse {
+            var headers = [("authorization", "Bearer \(token)")]
+            if let org { headers.append(("x-org", org)) }
+            return try await TestHTTP.get(canary.publicURL! + "/v1/enforced/notes/\(note)", headers: headers)
+        }
+
+        func metric(_ sample: String) async throws -> Double {
+            metricValue(try await TestHTTP.get(canary.managementURL + "/metrics").body, sample) ?? 0
+        }
+
+        /// Waits until the canary's state is vouched for by the feed (its readiness says so).
+        func feedCurrent() async throws -> Bool {
+            try await eventually(within: .seconds(20)) {
+                let ready = try await TestHTTP.get(canary.managementURL + "/ready").body
+                return ready.contains("\"access_feed\"") && !ready.contains("access feed is not current")
+            }
+        }
+
+        /// A fresh session of Ada's.
+        func signIn() async throws -> String {
+            let login = try await TestHTTP.send("POST", world.auth.daemon.publicURL! + "/auth/login",
+                                                headers: [("content-type", "application/json")],
+                                                body: #"{"email":"ada@acme.test","password":"pw-pw-pw"}"#)
+            return try #require(try login.json()["access_token"] as? String)
+        }
+    }
+
+    /// A world (Core, Auth, Ada in Acme) and a canary enforcing against its Auth.
+    func enforced(redis: String = TestEnvironment.redisURL, authURL: ((AccessTests.World) -> String)? = nil,
+                  _ body: (Enforced) async throws -> Void) async throws {
+        try await AccessTests().world(redis: redis) { world in
+            let database = try await TestDatabase.create(migrations: CanaryDaemon.migrations!)
+            let canary = try await Daemon.start(CanaryDaemon.self, environment: DaemonEnvironment.base([
+                "CANARY_DB_URL": database.runtimeURL, "REDIS_URL": redis,
+                "INTERNAL_SIGNING_KEY": world.auth.canary.privateBase64,
+                "INTERNAL_TRUSTED_KEYS": "admin=\(ServiceKey().publicBase64)",
+                "AUTH_INTERNAL_URL": authURL?(world) ?? world.auth.daemon.managementURL,
+                "AUTH_JWKS_URL": world.auth.daemon.publicURL! + "/.well-known/jwks.json",
+                "JWT_ISSUER": AuthHarness.issuer, "JWT_AUDIENCE": "kisum-test", "JWKS_CACHE_TTL": "5m",
+            ]), sink: MemoryLogSink())
+            try await withStopping(canary) { canary in
+                let created = try await TestHTTP.send("POST", canary.publicURL! + "/v1/notes", headers: [("content-type", "application/json")],
+                                                      body: #"{"body":"enforced"}"#)
+                let note = try #require(try created.json()["id"] as? Int)
+                try await body(Enforced(world: world, canary: canary, note: Int64(note)))
+            }
+        }
+    }
+
+    /// Throws unless the administrative call succeeded.
+    func ok(_ reply: TestResponse) throws {
+        guard reply.status == 200 else { throw TestFailure("administrative call: \(reply.status) \(reply.body)") }
+    }
+
+    /// After `change` returns, no request sent more than a second later is allowed, and the
+    /// refusal (`code`) comes. Returns how long after the change the first refusal came.
+    @discardableResult
+    func refusedWithinASecond(_ enforced: Enforced, token: String, code: String, org: String = "acme",
+                              sourceLocation: SourceLocation = #_sourceLocation,
+                              after change: () async throws -> Void) async throws -> Duration {
+        #expect(try await enforced.read(token, org: org).status == 200, "allowed before the change", sourceLocation: sourceLocation)
+        try await change()
+        let committed = ContinuousClock.now
+        while true {
+            let sent = ContinuousClock.now
+            let reply = try await enforced.read(token, org: org)
+            if reply.status != 200 {
+                #expect(reply.errorCode == code, "\(reply.status) \(reply.body)", sourceLocation: sourceLocation)
+                return sent - committed
+            }
+            #expect(sent - committed < .seconds(1), "allowed \(sent - committed) after the change", sourceLocation: sourceLocation)
+            guard sent - committed < .seconds(10) else { throw TestFailure("still allowed 10 s after the change") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(3))) func decisionsComeFromMemoryAndRefuseWhatTheyMust() async throws {
+        try await enforced { enforced in
+            #expect(try await enforced.feedCurrent())
+            let token = try await enforced.signIn()
+            let first = try await enforced.read(token)
+            #expect(first.status == 200, "\(first.body)")
+            let before = try await enforced.metric("kisum_access_decisions_from_memory_total")
+            for _ in 0..<20 { #expect(try await enforced.read(token).status == 200) }
+            #expect(try await enforced.metric("kisum_access_decisions_from_memory_total") - before >= 15)
+
+            // The ladder's refusals, each with its code.
+            #expect(try await enforced.read(token, org: nil).errorCode == "org_required")
+            #expect(try await enforced.read(token, org: "not a slug").errorCode == "org_required")
+            #expect(try await enforced.read(token, org: "globex").errorCode == "not_a_member")
+            #expect(try await enforced.read("not-a-token").errorCode == "invalid_token")
+            let anonymous = try await TestHTTP.get(enforced.canary.publicURL! + "/v1/enforced/notes/\(enforced.note)", headers: [("x-org", "acme")])
+            #expect(anonymous.status == 401)
+            #expect(try await enforced.read(token, org: enforced.world.company.uuidString).status == 200)  // by id as well
+        }
+    }
+
+    @Test(.timeLimit(.minutes(4))) func everyAdministrativeChangeIsRefusedWithinASecond() async throws {
+        try await enforced { enforced in
+            #expect(try await enforced.feedCurrent())
+            let world = enforced.world, auth = world.auth
+            let actor = [("x-kisum-acting-user", "ops@kisum.test")]
+
+            // Session revoke, by Admin.
+            var token = try await enforced.signIn()
+            let session = try #require(try await auth.database.rows("SELECT id FROM sessions ORDER BY created_at DESC LIMIT 1").first?.first ?? nil)
+            try await refusedWithinASecond(enforced, token: token, code: "session_revoked") {
+                try ok(try await auth.call("POST", "/internal/v1/sessions/\(session)/revoke", body: #"{"reason":"test"}"#, headers: actor))
+            }
+            // Logout-all.
+            token = try await enforced.signIn()
+            try await refusedWithinASecond(enforced, token: token, code: "session_revoked") {
+                try ok(try await auth.call("POST", "/internal/v1/users/\(world.user)/sessions/revoke-all", body: #"{"reason":"test"}"#,
+                                            headers: actor))
+            }
+            // A module grant withdrawn, then given back.
+            token = try await enforced.signIn()
+            let membership = "/internal/v1/memberships/\(world.membership)"
+            try await refusedWithinASecond(enforced, token: token, code: "module_not_enabled") {
+                try ok(try await auth.call("PUT", membership + "/modules", body: #"{"modules":["finance"]}"#, headers: actor))
+            }
+            try ok(try await auth.call("PUT", membership + "/modules", body: #"{"modules":["core_app","finance"]}"#, headers: actor))
+            #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
+            // A role's permission withdrawn.
+            try await refusedWithinASecond(enforced, token: token, code: "permission_denied") {
+                try await world.sql("UPDATE roles SET permissions = '{finance.invoices.read}' WHERE key = 'reader'")
+                try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
+            }
+            try await world.sql("UPDATE roles SET permissions = '{core_app.projects.read,finance.invoices.read}' WHERE key = 'reader'")
+            try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
+            #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
+            // The membership made inactive, then active again.
+            try await refusedWithinASecond(enforced, token: token, code: "access_inactive") {
+                try ok(try await auth.call("POST", membership + "/status", body: #"{"status":"inactive","reason":"t"}"#, headers: actor))
+            }
+            try ok(try await auth.call("POST", membership + "/status", body: #"{"status":"active","reason":"t"}"#, headers: actor))
+            #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
+            // Basic cancelled in Core: core_app is no longer entitled (Core → Auth → feed).
+            try await refusedWithinASecond(enforced, token: token, code: "module_not_enabled") {
+                try await world.coreWrite(.post, "/internal/v1/companies/\(world.company)/subscription/cancel", ["reason": "test"])
+            }
+            try await world.coreWrite(.put, "/internal/v1/companies/\(world.company)/subscription",
+                                      ["package_key": "basic", "status": "active", "period_start": "2026-01-01T00:00:00Z"])
+            #expect(try await eventually(within: .seconds(3)) { try await enforced.read(token).status == 200 })
+            // The company suspended.
+            try await refusedWithinASecond(enforced, token: token, code: "access_inactive") {
+                try ok(try await auth.call("POST", "/internal/v1/companies/\(world.company)/status", body: #"{"status":"suspended","reason":"t"}"#,
+                                            headers: actor))
+            }
+            try ok(try await auth.call("POST", "/internal/v1/companies/\(world.company)/status", body: #"{"status":"approved","reason":"t"}"#,
+                                        headers: actor))
+            #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
+            // An emergency key rotation: the old key's tokens are refused although the canary's
+            // JWKS cache (5 minutes) still lists it.
+            try await refusedWithinASecond(enforced, token: token, code: "invalid_token") {
+                try ok(try await auth.call("POST", "/internal/v1/keys/rotate", body: #"{"emergency":true}"#, headers: actor))
+            }
+            // The user disabled (last: it ends every session).
+            #expect(try await eventually(within: .seconds(5)) { (try? await enforced.signIn()) != nil })
+            token = try await enforced.signIn()
+            try await refusedWithinASecond(enforced, token: token, code: "session_revoked") {
+                try ok(try await auth.call("POST", "/internal/v1/users/\(world.user)/status", body: #"{"status":"disabled","reason":"t"}"#,
+                                            headers: actor))
+            }
+        }
+    }
+
+    /// Redis is never on the path: with Auth's Redis unreachable decisions and refusals are the same.
+    @Test(.timeLimit(.minutes(3))) func withoutRedisNothingChangesButSpeed() async throws {
+        try await enforced(redis: "redis://127.0.0.1:\(TestEnvironment.freePort())") { enforced in
+            #expect(try await enforced.feedCurrent())
+            let token = try await enforced.signIn()
+            #expect(try await enforced.read(token).status == 200)
+            let session = try #require(try await enforced.world.auth.database.rows("SELECT id FROM sessions ORDER BY created_at DESC LIMIT 1").first?.first ?? nil)
+            try await refusedWithinASecond(enforced, token: token, code: "session_revoked") {
+                try ok(try await enforced.world.auth.call("POST", "/internal/v1/sessions/\(session)/revoke", body: #"{"reason":"t"}"#))
+            }
+        }
+    }
+}
