@@ -141,14 +141,14 @@ let package = Package(
         .executableTarget(
             name: "kisum-ops",
             dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformSmoke", "PlatformKit", "PlatformPostgres", "ServiceAuth",
-                           .argumentParser, .crypto, .httpTypes, .nioCore],
+                           .argumentParser, .asyncHTTPClient, .crypto, .httpTypes, .nioCore, .nioHTTP1],
             swiftSettings: strict),
 
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
         .target(
             name: "PlatformTesting",
-            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", .asyncHTTPClient, .nioCore,
-                           .nioHTTP1, .nioFoundation, .nioConcurrency, .nioPosix],
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", .asyncHTTPClient, .hummingbird, .httpTypes,
+                           .serviceLifecycle, .logging, .nioCore, .nioHTTP1, .nioFoundation, .nioConcurrency, .nioPosix],
             path: "Tests/PlatformTesting",
             swiftSettings: strict),
         .testTarget(

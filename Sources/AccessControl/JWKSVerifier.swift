@@ -196,9 +196,11 @@ extension JWKSVerifier: AccessFeedListener {
         }
     }
 
-    /// Verified tokens are forgotten (the keys that signed them are checked again).
+    /// Verified tokens are forgotten (the keys that signed them are checked again) and the next
+    /// unknown kid refetches the JWKS at once.
     public func dropAll() {
         verified.withLockedValue { $0.tokens.removeAll() }
+        cache.withLockedValue { $0.lastAttempt = nil }
     }
 
     public func trust(until instant: ContinuousClock.Instant) {}

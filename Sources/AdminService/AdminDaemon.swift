@@ -12,18 +12,10 @@ import PlatformPostgres
 public struct AdminDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "admin", publicPort: 8103, managementPort: 9103, databasePrefix: "ADMIN", redis: .none,
-        callsServices: true, servesInternalRoutes: false,
+        callsServices: true, servesInternalRoutes: false, access: .required,
         extraKeys: [
-            ConfigKey("AUTH_INTERNAL_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:9101"),
-                      summary: "Auth's management URL (internal routes)"),
             ConfigKey("CORE_INTERNAL_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:9102"),
                       summary: "Platform Core's management URL"),
-            ConfigKey("AUTH_JWKS_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:8101/.well-known/jwks.json"),
-                      summary: "Auth's JWKS, to verify administrators' access tokens"),
-            ConfigKey("JWT_ISSUER", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:8101"),
-                      summary: "The iss access tokens must carry"),
-            ConfigKey("JWT_AUDIENCE", .string, .localDefault("kisum"), summary: "The aud access tokens must carry"),
-            ConfigKey("JWKS_CACHE_TTL", .duration, .defaulted("5m"), summary: "How long a fetched JWKS is used before refetching"),
             ConfigKey("OPERATIONS_TARGETS", .string,
                       .localDefault("core=http://127.0.0.1:9102,auth=http://127.0.0.1:9101,admin=http://127.0.0.1:9103"),
                       summary: "The operations overview's daemons: name=management URL, comma separated"),
@@ -44,13 +36,16 @@ public struct AdminDaemon: DaemonApplication {
         guard let targets = OperationsOverview.targets(configuration.string("OPERATIONS_TARGETS") ?? "") else {
             throw ConfigError(service: "admin", problems: [.init(variable: "OPERATIONS_TARGETS", reason: "is name=url[,name=url…]")])
         }
-        let verifier = JWKSVerifier(jwksURL: configuration.string("AUTH_JWKS_URL")!, issuer: configuration.string("JWT_ISSUER")!,
-                                    audience: configuration.string("JWT_AUDIENCE")!,
-                                    cacheTTL: configuration.duration("JWKS_CACHE_TTL") ?? .seconds(300), logger: context.logger)
-        let auth = Upstream(client: context.client(for: "auth", baseURL: configuration.string("AUTH_INTERNAL_URL")!, timeout: .seconds(5)))
+        guard let access = context.access else {
+            throw ConfigError(service: "admin", problems: [.init(variable: "AUTH_INTERNAL_URL", reason: "is required")])
+        }
+        // Administrative writes through Auth are read back at once by this instance; the
+        // others hear of them from the feed within a second.
+        let auth = Upstream(client: context.client(for: "auth", baseURL: access.settings.authInternalURL, timeout: .seconds(5)),
+                            afterWrite: { [enforcer = access.enforcer] in enforcer.forgetDecisions() })
         let core = Upstream(client: context.client(for: "core", baseURL: configuration.string("CORE_INTERNAL_URL")!, timeout: .seconds(5)))
         let audit = PostgresAuditLog(database: context.database!, logger: context.logger)
-        let gate = AdminGate(verifier: verifier, auth: auth, audit: audit, metrics: context.metrics, logger: context.logger)
+        let gate = AdminGate(enforcer: access.enforcer, audit: audit, metrics: context.metrics, logger: context.logger)
         routes = AdminRoutes(gate: gate, actions: AdminActions(gate: gate, audit: audit, metrics: context.metrics, logger: context.logger),
                              auth: auth, core: core, audit: audit,
                              overview: OperationsOverview(targets: targets, timeout: configuration.duration("OPERATIONS_TIMEOUT") ?? .seconds(1),

@@ -9,7 +9,7 @@ import ServiceAuth
 /// `kisum-ops auth …`: operations on Auth through its internal routes, signed as Admin.
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "auth", abstract: "Operate Auth: signing keys.", subcommands: [RotateKey.self, Keys.self, HashPassword.self])
+        commandName: "auth", abstract: "Operate Auth: signing keys.", subcommands: [RotateKey.self, Keys.self, HashPassword.self, MeasurePropagation.self])
 
     struct Target: ParsableArguments {
         @Option(help: "Auth's management URL.") var url: String = "http://127.0.0.1:9101"

@@ -68,7 +68,7 @@ import Testing
 
     @Test func highRiskActionsNeedTheirTargetNamedAndAReason() async throws {
         try await PlatformWorld.with { world in
-            let root = try await world.login("root@kisum.test").token
+            var root = try await world.login("root@kisum.test").token
             let keys = try await world.admin("GET", "/admin/v1/keys", token: root)
             let active = try #require((try keys.json()["keys"] as? [[String: Any]])?.first { $0["state"] as? String == "active" }?["kid"] as? String)
             #expect(try await world.admin("POST", "/admin/v1/keys/rotate", token: root, body: #"{"emergency":true,"reason":"leak"}"#).status == 428)
@@ -77,6 +77,10 @@ import Testing
             let rotated = try await world.admin("POST", "/admin/v1/keys/rotate", token: root,
                                                 body: #"{"emergency":true,"confirm":"\#(active)","reason":"key leaked"}"#)
             #expect(rotated.status == 200, "\(rotated.body)")
+            // The emergency retired the key that signed root's own token: refused at once.
+            let stale = try await world.admin("POST", "/admin/v1/keys/rotate", token: root, body: #"{"reason":"routine"}"#)
+            #expect(stale.status == 401 && stale.body.contains("invalid_token"), "\(stale.body)")
+            root = try await world.login("root@kisum.test").token
             #expect(try await world.admin("POST", "/admin/v1/keys/rotate", token: root, body: #"{"reason":"routine"}"#).status == 200)
 
             #expect(try await world.admin("POST", "/admin/v1/companies/acme/status", token: root, body: #"{"status":"bogus"}"#).status == 422)

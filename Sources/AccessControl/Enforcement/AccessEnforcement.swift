@@ -18,7 +18,7 @@ public struct AccessEnforcement: Sendable {
         let auth = ServiceHTTPClient(callee: "auth", baseURL: settings.authInternalURL, timeout: settings.authTimeout,
                                      credentials: credentials)
         enforcer = AccessEnforcer(verifier: verifier, auth: auth, metrics: metrics, logger: logger)
-        follower = AccessFeedFollower(auth: auth, listeners: [enforcer.state, verifier],
+        follower = AccessFeedFollower(auth: auth, listeners: [enforcer.state, enforcer.adminState, verifier],
                                       settings: .init(freshness: settings.feedFreshness), metrics: metrics, logger: logger)
     }
 

@@ -15,7 +15,10 @@ import Prometheus
 public final class AccessEnforcer: Sendable {
     let verifier: JWKSVerifier
     let auth: ServiceHTTPClient
+    /// Company access per session and `x-org`.
     public let state: AccessState<AccessContextAnswer>
+    /// Platform administration per session (Admin).
+    public let adminState: AccessState<AdminContextAnswer>
     let metrics: PlatformMetrics
     let logger: Logger
     private let decisions: Counter
@@ -23,10 +26,11 @@ public final class AccessEnforcer: Sendable {
     private let unavailable: Counter
 
     public init(verifier: JWKSVerifier, auth: ServiceHTTPClient, state: AccessState<AccessContextAnswer> = AccessState(),
-                metrics: PlatformMetrics, logger: Logger) {
+                adminState: AccessState<AdminContextAnswer> = AccessState(capacity: 10_000), metrics: PlatformMetrics, logger: Logger) {
         self.verifier = verifier
         self.auth = auth
         self.state = state
+        self.adminState = adminState
         self.metrics = metrics
         self.logger = logger
         decisions = metrics.counter("kisum_access_decisions_total", help: "Access decisions made, from memory or with Auth.")
@@ -49,40 +53,73 @@ public final class AccessEnforcer: Sendable {
 
     /// The access of `identity` in the company `org` names (the ladder's refusals as errors).
     public func access(of identity: VerifiedIdentity, in org: OrgReference) async throws -> AccessSnapshot {
-        decisions.increment()
-        let key = AccessState<AccessContextAnswer>.Key(session: identity.sessionID, scope: org.value)
-        if let held = state.lookup(key) {
-            fromMemory.increment()
-            return try held.snapshot()
+        let answer = try await decide(in: state, key: .init(session: identity.sessionID, scope: org.value), identity: identity,
+                                      path: "/internal/v1/access-context",
+                                      question: ContextQuestion(session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased,
+                                                                company: org.value, key_id: identity.keyID)) { answer in
+            (.init(session: identity.sessionID, user: identity.userID, membership: answer.access?.membershipID,
+                   company: answer.access?.companyID ?? org.id), answer.validUntil)
         }
-        let ticket = state.beginFill()
-        let answer = try await ask(identity, org)
-        state.store(answer, for: key,
-                    subject: .init(session: identity.sessionID, user: identity.userID, membership: answer.access?.membershipID,
-                                   company: answer.access?.companyID ?? org.id),
-                    ticket: ticket, validUntil: answer.validUntil)
         return try answer.snapshot()
     }
 
-    private func ask(_ identity: VerifiedIdentity, _ org: OrgReference) async throws -> AccessContextAnswer {
-        struct Question: Encodable, Sendable {
-            let session_id: String
-            let user_id: String
-            let company: String
-            let key_id: String
+    /// Whether `identity` is a live platform administrator's session, and their roles now.
+    public func platformAdministration(of identity: VerifiedIdentity) async throws -> AdminContextAnswer {
+        try await decide(in: adminState, key: .init(session: identity.sessionID, scope: ""), identity: identity,
+                         path: "/internal/v1/admin-context",
+                         question: AdminQuestion(session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased,
+                                                 key_id: identity.keyID)) { _ in
+            (.init(session: identity.sessionID, user: identity.userID), nil)
         }
+    }
+
+    /// After this service itself changed access through Auth: the next decisions ask Auth,
+    /// and tokens are verified afresh (read your own writes, a retired key included; every
+    /// other instance hears of it from the feed).
+    public func forgetDecisions() {
+        state.dropAll()
+        adminState.dropAll()
+        verifier.dropAll()
+    }
+
+    /// From memory while the feed vouches; else Auth's answer, kept unless a change raced it.
+    private func decide<Value: Decodable & Sendable>(
+        in state: AccessState<Value>, key: AccessState<Value>.Key, identity: VerifiedIdentity, path: String,
+        question: some Encodable & Sendable, subject: (Value) -> (AccessState<Value>.Subject, Date?)
+    ) async throws -> Value {
+        decisions.increment()
+        if let held = state.lookup(key) {
+            fromMemory.increment()
+            return held
+        }
+        let ticket = state.beginFill()
+        let answer: Value
         do {
-            let reply = try await auth.send(.post, "/internal/v1/access-context", json: Question(
-                session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased, company: org.value,
-                key_id: identity.keyID))
+            let reply = try await auth.send(.post, path, json: question)
             guard reply.status == 200 else { throw AccessContextRefused(status: reply.status) }
-            return try reply.decode(AccessContextAnswer.self)
+            answer = try reply.decode(Value.self)
         } catch {
             unavailable.increment()
             logger.error("access decision unavailable: the feed is not current and Auth did not answer",
                          metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
             throw PlatformError(AccessError.accessUnavailable, "Access cannot be checked right now; retry shortly.")
         }
+        let (about, validUntil) = subject(answer)
+        state.store(answer, for: key, subject: about, ticket: ticket, validUntil: validUntil)
+        return answer
+    }
+
+    private struct ContextQuestion: Encodable, Sendable {
+        let session_id: String
+        let user_id: String
+        let company: String
+        let key_id: String
+    }
+
+    private struct AdminQuestion: Encodable, Sendable {
+        let session_id: String
+        let user_id: String
+        let key_id: String
     }
 }
 

@@ -6,11 +6,12 @@ import JWTKit
 import PlatformKit
 import Prometheus
 
-/// Who may pass: an Auth access token verified against the JWKS, a session Auth says is live,
-/// and platform roles that grant the route's permission. Refusals are counted and audited.
+/// Who may pass: an Auth access token verified against the JWKS, a session that is live and
+/// platform roles that grant the route's permission — decided by the shared access layer
+/// (from memory while Auth's change feed vouches for it, else by Auth). Refusals are counted
+/// and audited.
 struct AdminGate: Sendable {
-    let verifier: JWKSVerifier
-    let auth: Upstream
+    let enforcer: AccessEnforcer
     let audit: any AuditLog
     let metrics: PlatformMetrics
     let logger: Logger
@@ -19,24 +20,16 @@ struct AdminGate: Sendable {
 
     /// The administrator behind the request, or 401/403.
     func identify(_ request: Request, _ context: PlatformRequestContext) async throws -> AdminIdentity {
-        guard let token = BearerToken.parse(request.headers[.authorization]) else {
-            throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
-        }
-        let claims = try await verifier.verify(token)
-        guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
-        }
-        struct Decision: Decodable { let allowed: Bool; let reason: String?; let email: String?; let platform_roles: [String] }
-        let decision = try await auth.send(.post, "/internal/v1/admin-context",
-                                           json: ["session_id": session.lowercased, "user_id": user.lowercased])
-            .decode(Decision.self)
-        context.notes.identify(userID: user.lowercased, sessionID: session.lowercased)
+        let caller = try await enforcer.identity(authorization: request.headers[.authorization])
+        let decision = try await enforcer.platformAdministration(of: caller)
+        context.notes.identify(userID: caller.userID.lowercased, sessionID: caller.sessionID.lowercased)
         guard decision.allowed, let email = decision.email else {
             deny("session", reason: decision.reason ?? "session_revoked")
+            if decision.reason == "key_retired" { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
             throw PlatformError(AccessError.sessionRevoked, "This session has ended; sign in again.")
         }
-        return AdminIdentity(userID: user, sessionID: session, email: email, roles: decision.platform_roles,
-                             permissions: PlatformRole.permissions(of: decision.platform_roles))
+        return AdminIdentity(userID: caller.userID, sessionID: caller.sessionID, email: email, roles: decision.platformRoles,
+                             permissions: PlatformRole.permissions(of: decision.platformRoles))
     }
 
     /// The administrator, if they hold `permission`; otherwise 403, counted and audited.

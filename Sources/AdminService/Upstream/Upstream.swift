@@ -11,6 +11,13 @@ import PlatformKit
 /// refused connection) is `upstream_unavailable` (503) naming the service.
 struct Upstream: Sendable {
     let client: ServiceHTTPClient
+    /// Called after every successful write (anything but GET).
+    let afterWrite: (@Sendable () -> Void)?
+
+    init(client: ServiceHTTPClient, afterWrite: (@Sendable () -> Void)? = nil) {
+        self.client = client
+        self.afterWrite = afterWrite
+    }
 
     static let unavailable = PlatformError.Code("upstream_unavailable", .serviceUnavailable)
 
@@ -43,6 +50,7 @@ struct Upstream: Sendable {
         }
         switch reply.status {
         case 200..<300:
+            if method != .get { afterWrite?() }
             return Answer(status: reply.status, body: reply.body)
         case 400..<500:
             struct Envelope: Decodable { struct Detail: Decodable { let code: String; let message: String }; let error: Detail }

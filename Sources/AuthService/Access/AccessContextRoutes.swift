@@ -59,11 +59,12 @@ struct AccessContextRoutes: Sendable {
                 // One statement: session, user, membership and grants.
                 let row = try await repository.context(sessionID: input.sessionID, userID: input.userID, org: input.company,
                                                        keyID: input.keyID)
-                guard let row, row.sessionLive else { return await deny(.sessionRevoked) }
-                guard row.keyLive else { return await deny(.keyRetired) }
-                guard row.userActive else { return await deny(.userInactive) }
-                guard let membership = row.membership, let grants = row.grants else { return await deny(.notAMember) }
-                guard membership.grantsAccess else { return await deny(.accessInactive) }
+                guard let row else { return await deny(.sessionRevoked) }
+                let grants: MembershipGrants
+                switch row.ladder() {
+                case .failure(let reason): return await deny(reason)
+                case .success(let granted): grants = granted.grants
+                }
                 return AccessContextAnswer(allowed: true, reason: nil,
                                            access: try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion),
                                            validUntil: grants.validUntil)

@@ -17,7 +17,7 @@ struct AccessDenials: Sendable {
     let logger: Logger
 
     /// Why access was refused.
-    enum Reason: String, Sendable {
+    enum Reason: String, Sendable, Error {
         case sessionRevoked = "session_revoked"
         case keyRetired = "key_retired"
         case userInactive = "user_inactive"

@@ -17,6 +17,19 @@ struct AccessContextRow: Sendable {
     var knownEntitlementVersion: Int64
 }
 
+extension AccessContextRow {
+    /// The access ladder, decided once for every route that asks: session live → token key not
+    /// retired → user active → member of the company → membership and company active.
+    func ladder() -> Result<(membership: MembershipSummary, grants: MembershipGrants), AccessDenials.Reason> {
+        guard sessionLive else { return .failure(.sessionRevoked) }
+        guard keyLive else { return .failure(.keyRetired) }
+        guard userActive else { return .failure(.userInactive) }
+        guard let membership, let grants else { return .failure(.notAMember) }
+        guard membership.grantsAccess else { return .failure(.accessInactive) }
+        return .success((membership, grants))
+    }
+}
+
 extension AccessRepository {
     /// The hot path of `/auth/me/access` (with `x-org`) and of business backends' access
     /// context: one round trip to PostgreSQL, so that revocations, status and grant changes

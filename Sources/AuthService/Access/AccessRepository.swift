@@ -49,6 +49,12 @@ public struct AccessRepository: Sendable {
         return (email, status == "active", roles)
     }
 
+    /// Whether `kid` is a signing key that has not been retired.
+    func signingKeyIsLive(_ kid: String) async throws -> Bool {
+        try await !database.query("SELECT 1 FROM signing_keys WHERE kid = \(kid) AND state <> 'retired'",
+                                  operation: "signing_key_live", logger: logger).isEmpty
+    }
+
     func memberships(userID: UUID) async throws -> [MembershipSummary] {
         try await database.query("""
             SELECT m.id, c.id, c.slug, c.name, c.status, m.status FROM memberships m JOIN companies c ON c.id = m.company_id

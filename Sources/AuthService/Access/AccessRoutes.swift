@@ -42,7 +42,7 @@ struct AccessRoutes: Sendable {
                       memberships: try await repository.memberships(userID: identity.userID))
         }
         router.get("/auth/me/access") { request, context -> Response in
-            if let org = request.headers[.xOrg]?.trimmingCharacters(in: .whitespaces).lowercased(), !org.isEmpty {
+            if let org = request.headers[.org]?.trimmingCharacters(in: .whitespaces), !org.isEmpty {
                 return try await access(org: org, request, context).response(from: request, context: context)
             }
             let identity = try await authenticator.authenticate(request, context)
@@ -64,23 +64,28 @@ extension AccessRoutes {
     /// The snapshot in one company: one statement for session, user, membership and grants.
     private func access(org: String, _ request: Request, _ context: PlatformRequestContext) async throws -> AccessSnapshot {
         let identity = try await authenticator.verifyToken(request)
-        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org), row.sessionLive else {
+        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org) else {
             try await authenticator.refuseRevoked(identity, context)
         }
-        context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
-        guard row.userActive else {
+        switch row.ladder() {
+        case .failure(.sessionRevoked), .failure(.keyRetired):
+            try await authenticator.refuseRevoked(identity, context)
+        case .failure(.userInactive):
+            context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
             await deny(.userInactive, identity, nil, context)
             throw PlatformError(AccessError.accessInactive, "This account is not active.")
-        }
-        guard let membership = row.membership, let grants = row.grants else {
+        case .failure(.notAMember):
+            context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
             throw PlatformError(AccessError.notAMember, "You are not a member of that company.")
-        }
-        guard membership.grantsAccess else {
+        case .failure(.accessInactive):
+            context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
             await deny(.accessInactive, identity, org, context)
             throw PlatformError(AccessError.accessInactive, "Your membership or the company is not active.")
+        case .success(let granted):
+            context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased,
+                                   companyID: granted.membership.companyID.lowercased)
+            return try await access.snapshot(grants: granted.grants, knownEntitlementVersion: row.knownEntitlementVersion)
         }
-        context.notes.identify(companyID: membership.companyID.lowercased)
-        return try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion)
     }
 
     private func deny(_ reason: AccessDenials.Reason, _ identity: AccessIdentity, _ company: String?,
@@ -88,9 +93,4 @@ extension AccessRoutes {
         await denials.record(reason, userID: identity.userID, sessionID: identity.sessionID, company: company, route: "me_access",
                              requestID: context.trace.requestID)
     }
-}
-
-extension HTTPField.Name {
-    /// The company a request is about (id or slug).
-    static let xOrg = HTTPField.Name("x-org")!
 }

@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// database read per pass however many services follow the feed. Readers further behind
 /// than the buffer are answered from the database. Also runs the feed's upkeep: announcing
 /// expired delegations and pruning events past retention.
-final class AccessFeedPublisher: Service, Sendable {
+final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     struct Settings: Sendable {
         /// How often the table is read without a notification: the feed's heartbeat (a
         /// commit wakes it at once through LISTEN/NOTIFY).
@@ -40,6 +40,11 @@ final class AccessFeedPublisher: Service, Sendable {
     let logger: Logger
     private let state = NIOLockedValueBox(State())
     private let signal = ChangeSignal()
+    /// The longest one step of the pump may take (a lease and a statement are bounded below it).
+    static let stepLimit: Duration = .seconds(20)
+    private let phases = NIOLockedValueBox((pump: "starting", listener: "starting"))
+
+    var phase: String { phases.withLockedValue { "pump: \($0.pump); listener: \($0.listener)" } }
     /// Advanced by notifications of new events: the pump reads at once.
     private let wake = ChangeSignal()
 
@@ -62,8 +67,11 @@ final class AccessFeedPublisher: Service, Sendable {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await repository.listen { [wake] in wake.advance() }
+                phases.withLockedValue { $0.listener = "listening" }
+                // Abandoned on cancellation whatever PostgresNIO's LISTEN does meanwhile.
+                try await abandoningOnCancellation { [repository, wake] in try await repository.listen { wake.advance() } }
             } catch {
+                phases.withLockedValue { $0.listener = "failed: \(type(of: error))" }
                 guard !Task.isCancelled else { return }
                 if !failing {
                     failing = true
@@ -75,6 +83,7 @@ final class AccessFeedPublisher: Service, Sendable {
             }
             failing = false
         }
+        phases.withLockedValue { $0.listener = "stopped" }
     }
 
     private func pump() async {
@@ -87,21 +96,30 @@ final class AccessFeedPublisher: Service, Sendable {
             let woken = wake.generation
             var more = false
             do {
-                more = try await pass()
+                // Every step is bounded and abandoned on cancellation, whatever the database
+                // driver does meanwhile: a stopping daemon never waits on it.
+                phases.withLockedValue { $0.pump = "reading" }
+                more = try await withDeadline(Self.stepLimit) { try await self.pass() }
                 if clock.now - lastExpiry >= settings.expiryInterval {
                     lastExpiry = clock.now
-                    try await repository.announceExpiredDelegations()
+                    phases.withLockedValue { $0.pump = "announcing expired delegations" }
+                    _ = try await withDeadline(Self.stepLimit) { [repository] in try await repository.announceExpiredDelegations() }
                 }
                 if clock.now - lastPrune >= pruneInterval {
                     lastPrune = clock.now
-                    try await repository.prune(olderThan: settings.retention)
+                    phases.withLockedValue { $0.pump = "pruning" }
+                    _ = try await withDeadline(Self.stepLimit) { [repository, retention = settings.retention] in
+                        try await repository.prune(olderThan: retention)
+                    }
                 }
             } catch {
                 logger.warning("access feed pass failed",
                                metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
             }
+            phases.withLockedValue { $0.pump = "waiting" }
             if !more { await wake.wait(beyond: woken, for: settings.heartbeat) }
         }
+        phases.withLockedValue { $0.pump = "stopped" }
     }
 
     /// One read of the table into the buffer. Returns true when more is waiting.
@@ -110,6 +128,7 @@ final class AccessFeedPublisher: Service, Sendable {
         guard let head = state.withLockedValue({ $0.head }) else {
             let horizon = try await repository.horizon()
             state.withLockedValue { state in
+                guard state.head == nil else { return }  // an abandoned pass finishing late changes nothing
                 state.floor = horizon.head
                 state.head = horizon.head
                 state.completeAt = horizon.pending ? nil : started
@@ -120,16 +139,21 @@ final class AccessFeedPublisher: Service, Sendable {
             // The table no longer reaches our head (a restored or replaced database): start over.
             logger.error("access feed: the database no longer reaches the feed's position; starting from its head",
                          metadata: ["cursor": .string(head.description)])
-            state.withLockedValue { $0 = State() }
+            state.withLockedValue { if $0.head == head { $0 = State() } }
             signal.advance()
             return true
         }
-        state.withLockedValue { state in
+        let applied = state.withLockedValue { state in
+            // Only onto the head it read from: a pass abandoned at its deadline that finishes
+            // late must not append twice or move the head back.
+            guard state.head == head else { return false }
             state.buffer.append(contentsOf: read.events)
             state.head = read.cursor
             while state.buffer.count > settings.bufferLimit { state.floor = state.buffer.removeFirst().cursor }
             if read.complete { state.completeAt = started }
+            return true
         }
+        guard applied else { return false }
         if !read.events.isEmpty { signal.advance() }
         return read.events.count == settings.pageLimit
     }

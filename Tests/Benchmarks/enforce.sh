@@ -1,0 +1,131 @@
+# The shared access layer at a service: the canary's note read unenforced and enforced (token,
+# x-org, module and permission) — warm, with Redis stopped, and with the change feed cut (an
+# nginx in front of Auth refusing /access-feed, so every decision asks Auth) — next to nginx's
+# `return 200` on loopback (this machine's HTTP ceiling). Every row: wrk -t2 -c64, 5 s warm-up,
+# 20 s measured, LOG_LEVEL as given (info as deployed, then warning). Sourced by ./kisum bench enforce.
+bench_enforce() {
+    command -v nginx >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+    local pg_port redis_port; pg_port="$(free_port)"; redis_port="$(free_port)"
+    start_postgres "$tmp/pg" "$pg_port"
+    start_redis "$tmp/redis" "$redis_port"
+    local admin="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable" db
+    echo m >"$tmp/m"; echo r >"$tmp/r"
+    for db in core auth canary; do
+        "$bin/kisum-ops" db provision "kisum_$db" --admin-url "$admin" --migrator-password-file "$tmp/m" --runtime-password-file "$tmp/r" >/dev/null
+        "$bin/kisum-ops" db migrate "$db" --url "postgres://kisum_${db}_migrator:m@127.0.0.1:$pg_port/kisum_$db?sslmode=disable" >/dev/null
+    done
+    local password="bench-password-1"
+    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_core" -f "$ROOT/Tests/Benchmarks/core-seed.sql"
+    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -v hash="$(echo "$password" | "$bin/kisum-ops" auth hash-password)" \
+        -f "$ROOT/Tests/Benchmarks/auth-seed.sql"
+    # The canary's route needs core_app.projects.read: a custom role per company holding it.
+    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -c "
+        INSERT INTO roles (id, company_id, key, name, permissions)
+            SELECT md5('role' || i)::uuid, md5(i::text)::uuid, 'projects', 'Projects', ARRAY['core_app.projects.read'] FROM generate_series(1, 1000) i;
+        INSERT INTO membership_roles (membership_id, role_id) SELECT md5('membership' || i)::uuid, md5('role' || i)::uuid FROM generate_series(1, 1000) i;"
+    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_canary" -c \
+        "INSERT INTO canary_notes (body) SELECT 'note ' || i FROM generate_series(1, 1000) i; ANALYZE;"
+
+    local core_private core_public auth_private auth_public canary_private canary_public admin_public
+    eval "$("$bin/kisum-ops" keys service)"; core_private="$PRIVATE"; core_public="$PUBLIC"
+    eval "$("$bin/kisum-ops" keys service)"; auth_private="$PRIVATE"; auth_public="$PUBLIC"
+    eval "$("$bin/kisum-ops" keys service)"; canary_private="$PRIVATE"; canary_public="$PUBLIC"
+    eval "$("$bin/kisum-ops" keys service)"; echo "$PRIVATE" >"$tmp/admin.key"; admin_public="$PUBLIC"
+    local core_port auth_port auth_mgmt nginx_port gate_port
+    core_port="$(free_port)"; auth_port="$(free_port)"; auth_mgmt="$(free_port)"; nginx_port="$(free_port)"; gate_port="$(free_port)"
+    KISUM_ENV=dev LOG_LEVEL=warning KISUM_MANAGEMENT_LISTEN="127.0.0.1:$core_port" CORE_DB_POOL_MAX=16 \
+        CORE_DB_URL="postgres://kisum_core_app:r@127.0.0.1:$pg_port/kisum_core?sslmode=disable" \
+        INTERNAL_SIGNING_KEY="$core_private" INTERNAL_TRUSTED_KEYS="auth=$auth_public" \
+        AUTH_INTERNAL_URL="http://127.0.0.1:$auth_mgmt" "$bin/kisum-core" >"$tmp/core.log" 2>&1 &
+    pids+=($!)
+    wait_ready "http://127.0.0.1:$core_port"
+    env KISUM_ENV=dev LOG_LEVEL=warning KISUM_PUBLIC_LISTEN="127.0.0.1:$auth_port" KISUM_MANAGEMENT_LISTEN="127.0.0.1:$auth_mgmt" \
+        AUTH_DB_URL="postgres://kisum_auth_app:r@127.0.0.1:$pg_port/kisum_auth?sslmode=disable" AUTH_DB_POOL_MAX=16 \
+        REDIS_URL="redis://127.0.0.1:$redis_port" \
+        INTERNAL_SIGNING_KEY="$auth_private" INTERNAL_TRUSTED_KEYS="core=$core_public,canary=$canary_public,admin=$admin_public" \
+        AUTH_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" AUTH_CACHE_INTEGRITY_KEY="$(head -c 32 /dev/urandom | base64)" \
+        JWT_ISSUER="http://127.0.0.1:$auth_port" JWT_AUDIENCE=kisum CORE_INTERNAL_URL="http://127.0.0.1:$core_port" \
+        ACCESS_TOKEN_TTL=1h LOGIN_RATE_LIMIT_PER_IP=100000 LOGIN_RATE_LIMIT_PER_EMAIL=10000 \
+        "$bin/kisum-auth" >"$tmp/auth.log" 2>&1 &
+    pids+=($!)
+    wait_ready "http://127.0.0.1:$auth_mgmt"
+
+    # nginx: the ceiling (return 200), and a gate in front of Auth that cuts the feed.
+    mkdir -p "$tmp/nginx"
+    cat >"$tmp/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    upstream auth { server 127.0.0.1:$auth_mgmt; keepalive 16; }
+    server { listen 127.0.0.1:$nginx_port; location / { return 200 "ok"; } }
+    server {
+        listen 127.0.0.1:$gate_port;
+        location /internal/v1/access-feed { return 503; }
+        location / { proxy_pass http://auth; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+CONF
+    nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx/out.log" 2>&1 &
+    pids+=($!)
+
+    say "signing in 600 users (200 for load, 2 × 200 whose sessions are revoked to time propagation)"
+    local i reply
+    : >"$tmp/all-tokens"
+    for i in $(seq 1 600); do
+        reply="$(curl -sf -H 'content-type: application/json' -d "{\"email\":\"u$i@bench.test\",\"password\":\"$password\"}" \
+            "http://127.0.0.1:$auth_port/auth/login")"
+        echo "$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$reply") c$i" >>"$tmp/all-tokens"
+    done
+    sed -n '1,200p' "$tmp/all-tokens" >"$tmp/tokens"
+    sed -n '201,400p' "$tmp/all-tokens" >"$tmp/revoke-direct"
+    sed -n '401,600p' "$tmp/all-tokens" >"$tmp/revoke-cut"
+
+    # start_canary NAME PORT MGMT AUTH_URL LOG_LEVEL
+    start_canary() {
+        env KISUM_ENV=dev LOG_LEVEL="$5" KISUM_PUBLIC_LISTEN="127.0.0.1:$2" KISUM_MANAGEMENT_LISTEN="127.0.0.1:$3" \
+            CANARY_DB_URL="postgres://kisum_canary_app:r@127.0.0.1:$pg_port/kisum_canary?sslmode=disable" CANARY_DB_POOL_MAX=16 \
+            REDIS_URL="redis://127.0.0.1:$redis_port" \
+            INTERNAL_SIGNING_KEY="$canary_private" INTERNAL_TRUSTED_KEYS="canary=$canary_public" \
+            AUTH_INTERNAL_URL="$4" AUTH_JWKS_URL="http://127.0.0.1:$auth_port/.well-known/jwks.json" \
+            JWT_ISSUER="http://127.0.0.1:$auth_port" JWT_AUDIENCE=kisum \
+            "$bin/kisum-canary" >"$tmp/canary-$1.log" 2>&1 &
+        pids+=($!)
+        wait_ready "http://127.0.0.1:$3"
+    }
+    local level port mgmt cut_port cut_mgmt
+    run_wrk64 "nginx return 200 (ceiling)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$nginx_port"
+    for level in info warning; do
+        port="$(free_port)"; mgmt="$(free_port)"; cut_port="$(free_port)"; cut_mgmt="$(free_port)"
+        start_canary "direct-$level" "$port" "$mgmt" "http://127.0.0.1:$auth_mgmt" "$level"
+        start_canary "cut-$level" "$cut_port" "$cut_mgmt" "http://127.0.0.1:$gate_port" "$level"
+        run_wrk64 "[$level] canary GET /health (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$port/health"
+        run_wrk64 "[$level] note read, unenforced" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
+        run_wrk64 "[$level] note read, enforced, warm" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
+            PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
+        stop_redis "$tmp/redis"
+        run_wrk64 "[$level] note read, unenforced, Redis stopped" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
+        run_wrk64 "[$level] note read, enforced, Redis stopped" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
+            PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
+        start_redis "$tmp/redis" "$redis_port"
+        run_wrk64 "[$level] note read, enforced, feed cut (Auth per request)" "$ROOT/Tests/Benchmarks/canary-notes.lua" \
+            "http://127.0.0.1:$cut_port" PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
+        echo "[$level] enforced decisions from memory: $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_from_memory_total //p') of $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_total //p')"
+    done
+    say "propagation: session revoked in Auth → refused at the canary (200 each)"
+    "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
+        --route "http://127.0.0.1:$port/v1/enforced/notes/1" --tokens "$tmp/revoke-direct" | sed -n 's/^RESULT /propagation, feed healthy: /p'
+    "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
+        --route "http://127.0.0.1:$cut_port/v1/enforced/notes/1" --tokens "$tmp/revoke-cut" | sed -n 's/^RESULT /propagation, feed cut: /p'
+    echo "error log lines: auth $(grep -c '"level":"error"' "$tmp/auth.log" || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
+}
+
+# run_wrk64 NAME SCRIPT URL [ENV...]: 5 s warm-up, then 20 s measured at 64 connections.
+run_wrk64() {
+    local name="$1" script="$2" url="$3"; shift 3
+    env "$@" wrk -t2 -c64 -d5s -s "$script" "$url" >/dev/null
+    env "$@" wrk -t2 -c64 -d20s -s "$script" "$url" | sed -n "s|^RESULT |$name (c64, 20 s): |p"
+}
