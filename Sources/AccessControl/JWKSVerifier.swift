@@ -200,7 +200,10 @@ extension JWKSVerifier: AccessFeedListener {
     /// unknown kid refetches the JWKS at once.
     public func dropAll() {
         verified.withLockedValue { $0.tokens.removeAll() }
-        cache.withLockedValue { $0.lastAttempt = nil }
+        cache.withLockedValue { cache in
+            cache.lastAttempt = nil
+            cache.fetchedAt = cache.fetchedAt.map { $0 - cacheTTL }  // stale: refetched on the next token, kept if Auth is away
+        }
     }
 
     public func trust(until instant: ContinuousClock.Instant) {}

@@ -4,7 +4,9 @@ import Prometheus
 import ServiceLifecycle
 
 /// A background job that runs `work` every `interval` until graceful shutdown. A failing
-/// pass is logged and counted, never fatal: the next pass tries again.
+/// pass is logged and counted, never fatal: the next pass tries again. A pass in progress at
+/// graceful shutdown finishes; once the daemon cancels (after its grace), the pass is
+/// abandoned at once, whatever it awaits, so a stop never waits on it.
 public struct PeriodicJob: Service {
     public let name: String
     public let interval: Duration
@@ -27,7 +29,9 @@ public struct PeriodicJob: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                try await work()
+                try await abandoningOnCancellation(work)
+            } catch is CancellationError where Task.isCancelled {
+                return
             } catch {
                 metrics.counter("kisum_job_failures_total", help: "Failed passes of background jobs, by job.",
                                 labels: [("job_name", name)]).increment()

@@ -97,13 +97,19 @@ import Testing
                 SELECT 1 FROM k
                 """)
             try await sql(auth, "UPDATE signing_keys SET state = 'retired' WHERE kid = 'feed-test-key'")
+            // Rows removed outright (data repair) are changes too; a TRUNCATE tells readers to drop everything.
+            let doomed = UUID()
+            try await sql(auth, "INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')",
+                          [doomed.uuidString, user.uuidString])
+            try await sql(auth, "DELETE FROM sessions WHERE id = $1", [doomed.uuidString])
+            try await sql(auth, "TRUNCATE membership_module_grants")
             // Nothing is written when a delegation passes its expiry: Auth announces it.
             try await sql(auth, """
                 INSERT INTO delegations (id, company_id, from_membership, to_membership, permissions, expires_at)
                 VALUES ($1, $2, $3, $4, '{}', now() + interval '300 milliseconds')
                 """, [expiring.uuidString, company.uuidString, membership.uuidString, other.uuidString])
 
-            let events = try await follower.collect { $0.count >= 14 }
+            let events = try await follower.collect { $0.count >= 16 }
             let described = events.map { event in
                 [event.kind, event.userID?.lowercased, event.companyID?.lowercased, event.membershipID?.lowercased,
                  event.sessionID?.lowercased, event.keyID].map { $0 ?? "-" }.joined(separator: " ")
@@ -120,11 +126,13 @@ import Testing
                 "delegation_changed - \(c) \(o) - -",
                 "role_changed - \(c) - - -",
                 "signing_key_retired - - - - feed-test-key",
+                "session_revoked \(u) - - \(doomed.lowercased) -",
+                "truncated:membership_module_grants - - - - -",
                 "delegation_changed - \(c) \(o) - -",  // created
                 "delegation_changed - \(c) \(o) - -",  // expired, announced
                 "membership_changed \(otherUser.lowercased) \(c) \(o) - -",  // and the receiver's access bumped
             ])
-            #expect(events.allSatisfy { $0.knownKind != nil })
+            #expect(events.filter { $0.knownKind == nil }.map(\.kind) == ["truncated:membership_module_grants"])
             let strictlyOrdered = zip(events, events.dropFirst()).allSatisfy { $0.cursor < $1.cursor }
             #expect(strictlyOrdered)
         }

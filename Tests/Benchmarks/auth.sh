@@ -5,16 +5,9 @@ bench_auth() {
     local pg_port redis_port; pg_port="$(free_port)"; redis_port="$(free_port)"
     start_postgres "$tmp/pg" "$pg_port"
     start_redis "$tmp/redis" "$redis_port"
-    local admin="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable" db
-    echo m >"$tmp/m"; echo r >"$tmp/r"
-    for db in core auth; do
-        "$bin/kisum-ops" db provision "kisum_$db" --admin-url "$admin" --migrator-password-file "$tmp/m" --runtime-password-file "$tmp/r" >/dev/null
-        "$bin/kisum-ops" db migrate "$db" --url "postgres://kisum_${db}_migrator:m@127.0.0.1:$pg_port/kisum_$db?sslmode=disable" >/dev/null
-    done
+    bench_databases "$pg_port" core auth
     local password="bench-password-1"
-    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_core" -f "$ROOT/Tests/Benchmarks/core-seed.sql"
-    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -v hash="$(echo "$password" | "$bin/kisum-ops" auth hash-password)" \
-        -f "$ROOT/Tests/Benchmarks/auth-seed.sql"
+    bench_seed_identity "$pg_port" "$password"
 
     local core_private core_public auth_private auth_public
     eval "$("$bin/kisum-ops" keys service)"; core_private="$PRIVATE"; core_public="$PUBLIC"

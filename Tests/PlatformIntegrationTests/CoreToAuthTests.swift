@@ -28,7 +28,8 @@ import Testing
                 "INTERNAL_TRUSTED_KEYS": "admin=\(adminKey.publicBase64),auth=\(authKey.publicBase64)",
                 "AUTH_INTERNAL_URL": auth.managementURL, "OUTBOX_POLL_INTERVAL": "100ms",
             ]), sink: MemoryLogSink()) { core in
-                let admin = ServiceHTTPClient(callee: "core", baseURL: core.managementURL,
+                // Generous: a test of delivery, run while the whole suite starts at once.
+                let admin = ServiceHTTPClient(callee: "core", baseURL: core.managementURL, timeout: .seconds(30),
                                               credentials: await ServiceCredentialSigner(service: "admin", key: adminKey))
                 for (path, body) in [("/internal/v1/catalog/modules", ["key": "ai", "name": "AI"]),
                                      ("/internal/v1/catalog/addons", ["key": "ai_addon", "name": "AI", "module": "ai"])] {

@@ -51,6 +51,8 @@ public final class AccessState<Value: Sendable>: Sendable {
         var byUser: [UUID: Set<Key>] = [:]
         var byMembership: [UUID: Set<Key>] = [:]
         var byCompany: [UUID: Set<Key>] = [:]
+        /// Entries that name no company (refusals before a company was known).
+        var noCompany: Set<Key> = []
         /// Moves on every applied change: fills begun before it are not kept.
         var epoch: UInt64 = 0
         var trustedUntil: ContinuousClock.Instant?
@@ -60,7 +62,7 @@ public final class AccessState<Value: Sendable>: Sendable {
             Self.unindex(key, entry.subject.session, in: &bySession)
             Self.unindex(key, entry.subject.user, in: &byUser)
             if let membership = entry.subject.membership { Self.unindex(key, membership, in: &byMembership) }
-            if let company = entry.subject.company { Self.unindex(key, company, in: &byCompany) }
+            if let company = entry.subject.company { Self.unindex(key, company, in: &byCompany) } else { noCompany.remove(key) }
         }
 
         mutating func removeAll(in index: [UUID: Set<Key>], for id: UUID?) {
@@ -127,7 +129,7 @@ public final class AccessState<Value: Sendable>: Sendable {
             storage.bySession[subject.session, default: []].insert(key)
             storage.byUser[subject.user, default: []].insert(key)
             if let membership = subject.membership { storage.byMembership[membership, default: []].insert(key) }
-            if let company = subject.company { storage.byCompany[company, default: []].insert(key) }
+            if let company = subject.company { storage.byCompany[company, default: []].insert(key) } else { storage.noCompany.insert(key) }
             return true
         }
     }
@@ -137,6 +139,7 @@ public final class AccessState<Value: Sendable>: Sendable {
         guard !events.isEmpty else { return }
         storage.withLockedValue { storage in
             storage.epoch &+= 1
+            var companiesChanged = false
             for event in events {
                 switch event.knownKind {
                 case .sessionRevoked:
@@ -150,15 +153,19 @@ public final class AccessState<Value: Sendable>: Sendable {
                     storage.removeAll(in: storage.byUser, for: event.userID)
                 case .companyChanged, .roleChanged:
                     storage.removeAll(in: storage.byCompany, for: event.companyID)
-                    // Refusals name no company ("not a member" of a slug): a renamed or new
-                    // company may now match them.
-                    for (key, entry) in storage.entries where entry.subject.company == nil { storage.remove(key) }
+                    companiesChanged = true
                     if event.companyID == nil { storage = Storage(epoch: storage.epoch, trustedUntil: storage.trustedUntil) }
                 case .signingKeyRetired:
                     break  // the token verifier drops the key; sessions are unaffected
                 case nil:
                     storage = Storage(epoch: storage.epoch, trustedUntil: storage.trustedUntil)
                 }
+            }
+            // Entries that name no company may be about a company that was just renamed or
+            // reinstated: dropped once per batch, not per event.
+            if companiesChanged {
+                let keys = storage.noCompany
+                keys.forEach { storage.remove($0) }
             }
         }
     }

@@ -10,16 +10,20 @@ public struct AdminContextAnswer: Sendable, Codable, Equatable, ResponseEncodabl
     public let reason: String?
     public let email: String?
     public let platformRoles: [String]
+    /// The session's end: the answer is not used past it.
+    public let validUntil: Date?
 
-    public init(allowed: Bool, reason: String?, email: String?, platformRoles: [String]) {
+    public init(allowed: Bool, reason: String?, email: String?, platformRoles: [String], validUntil: Date? = nil) {
         self.allowed = allowed
         self.reason = reason
         self.email = email
         self.platformRoles = platformRoles
+        self.validUntil = validUntil
     }
 
     enum CodingKeys: String, CodingKey {
         case allowed, reason, email
         case platformRoles = "platform_roles"
+        case validUntil = "valid_until"
     }
 }

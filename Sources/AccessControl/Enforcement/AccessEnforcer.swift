@@ -2,6 +2,7 @@ import JWTKit
 import HTTPTypes
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import PlatformKit
 import Prometheus
 
@@ -24,6 +25,8 @@ public final class AccessEnforcer: Sendable {
     private let decisions: Counter
     private let fromMemory: Counter
     private let unavailable: Counter
+    /// When the last "decision unavailable" error was logged (at most one per 10 s).
+    private let lastUnavailableLog = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
 
     public init(verifier: JWKSVerifier, auth: ServiceHTTPClient, state: AccessState<AccessContextAnswer> = AccessState(),
                 adminState: AccessState<AdminContextAnswer> = AccessState(capacity: 10_000), metrics: PlatformMetrics, logger: Logger) {
@@ -53,23 +56,29 @@ public final class AccessEnforcer: Sendable {
 
     /// The access of `identity` in the company `org` names (the ladder's refusals as errors).
     public func access(of identity: VerifiedIdentity, in org: OrgReference) async throws -> AccessSnapshot {
-        let answer = try await decide(in: state, key: .init(session: identity.sessionID, scope: org.value), identity: identity,
+        // The key names the token's signing key too: Auth's answer depends on it (a retired key
+        // is refused), and a token from the same session signed by the next key is asked anew.
+        let answer = try await decide(in: state, key: .init(session: identity.sessionID, scope: "\(org.value) \(identity.keyID)"),
+                                      identity: identity,
                                       path: "/internal/v1/access-context",
                                       question: ContextQuestion(session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased,
                                                                 company: org.value, key_id: identity.keyID)) { answer in
-            (.init(session: identity.sessionID, user: identity.userID, membership: answer.access?.membershipID,
-                   company: answer.access?.companyID ?? org.id), answer.validUntil)
+            // "Not a member" of any x-org a caller invents is not kept: memory holds what real
+            // memberships decide, however many names a client tries.
+            guard answer.reason != "not_a_member" else { return nil }
+            return (.init(session: identity.sessionID, user: identity.userID, membership: answer.access?.membershipID ?? answer.membershipID,
+                          company: answer.access?.companyID ?? answer.companyID ?? org.id), answer.validUntil)
         }
         return try answer.snapshot()
     }
 
     /// Whether `identity` is a live platform administrator's session, and their roles now.
     public func platformAdministration(of identity: VerifiedIdentity) async throws -> AdminContextAnswer {
-        try await decide(in: adminState, key: .init(session: identity.sessionID, scope: ""), identity: identity,
+        try await decide(in: adminState, key: .init(session: identity.sessionID, scope: identity.keyID), identity: identity,
                          path: "/internal/v1/admin-context",
                          question: AdminQuestion(session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased,
-                                                 key_id: identity.keyID)) { _ in
-            (.init(session: identity.sessionID, user: identity.userID), nil)
+                                                 key_id: identity.keyID)) { answer in
+            (.init(session: identity.sessionID, user: identity.userID), answer.validUntil)
         }
     }
 
@@ -85,7 +94,7 @@ public final class AccessEnforcer: Sendable {
     /// From memory while the feed vouches; else Auth's answer, kept unless a change raced it.
     private func decide<Value: Decodable & Sendable>(
         in state: AccessState<Value>, key: AccessState<Value>.Key, identity: VerifiedIdentity, path: String,
-        question: some Encodable & Sendable, subject: (Value) -> (AccessState<Value>.Subject, Date?)
+        question: some Encodable & Sendable, subject: (Value) -> (AccessState<Value>.Subject, Date?)?
     ) async throws -> Value {
         decisions.increment()
         if let held = state.lookup(key) {
@@ -100,12 +109,21 @@ public final class AccessEnforcer: Sendable {
             answer = try reply.decode(Value.self)
         } catch {
             unavailable.increment()
-            logger.error("access decision unavailable: the feed is not current and Auth did not answer",
-                         metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+            let now = ContinuousClock.now
+            let log = lastUnavailableLog.withLockedValue { last in
+                guard last.map({ now - $0 >= .seconds(10) }) ?? true else { return false }
+                last = now
+                return true
+            }
+            if log {
+                logger.error("access decision unavailable: the feed is not current and Auth did not answer (logged once per 10 s; see kisum_access_unavailable_total)",
+                             metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+            }
             throw PlatformError(AccessError.accessUnavailable, "Access cannot be checked right now; retry shortly.")
         }
-        let (about, validUntil) = subject(answer)
-        state.store(answer, for: key, subject: about, ticket: ticket, validUntil: validUntil)
+        if let (about, validUntil) = subject(answer) {
+            state.store(answer, for: key, subject: about, ticket: ticket, validUntil: validUntil)
+        }
         return answer
     }
 

@@ -87,6 +87,11 @@ public final class AccessFeedFollower: Service, Sendable {
                     failing = false
                     logger.notice("access feed: following again", metadata: ["cursor": .string(page.cursor.description)])
                 }
+                // An empty answer that came back at once (Auth's reader not yet current): pause
+                // briefly rather than asking again in a tight loop.
+                if page.events.isEmpty, ContinuousClock.now - sent < .milliseconds(20) {
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(50)) }
+                }
             } catch {
                 failures.increment()
                 if !failing {

@@ -95,7 +95,7 @@ extension AdminRoutes {
                 input.user_id = user.id
             }
             guard input.user_id != nil else { throw PlatformError(.validationFailed, "give user_id or email") }
-            return try await auth.send(.post, "/internal/v1/access/explain", json: input).response
+            return try await auth.send(.post, "/internal/v1/access/explain", json: input, changesAccess: false).response
         }
     }
 

@@ -37,8 +37,10 @@ struct Upstream: Sendable {
         }
     }
 
+    /// `changesAccess`: the call may change who may do what (every write but a read by POST),
+    /// so `afterWrite` runs when it succeeds.
     func send(_ method: HTTPRequest.Method, _ path: String, json body: (any Encodable & Sendable)? = nil,
-              actor: AdminIdentity? = nil, idempotencyKey: String? = nil) async throws -> Answer {
+              actor: AdminIdentity? = nil, idempotencyKey: String? = nil, changesAccess: Bool? = nil) async throws -> Answer {
         var headers: [(String, String)] = []
         if let actor { headers.append(("x-kisum-acting-user", actor.actingUser)) }
         if let idempotencyKey { headers.append(("idempotency-key", idempotencyKey)) }
@@ -50,7 +52,7 @@ struct Upstream: Sendable {
         }
         switch reply.status {
         case 200..<300:
-            if method != .get { afterWrite?() }
+            if changesAccess ?? (method != .get) { afterWrite?() }
             return Answer(status: reply.status, body: reply.body)
         case 400..<500:
             struct Envelope: Decodable { struct Detail: Decodable { let code: String; let message: String }; let error: Detail }

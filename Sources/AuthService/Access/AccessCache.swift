@@ -6,7 +6,8 @@ import PlatformKit
 import PlatformRedis
 import Prometheus
 
-/// Access snapshots in Redis under `access:{company}:{membership}:{accessVersion}:{entitlementVersion}`.
+/// Access snapshots in Redis under `access:v2:{company}:{membership}:{accessVersion}:{entitlementVersion}`,
+/// each with the moment it stops being valid (Core's entitlement period, the earliest delegation).
 /// The versions come from the database, so a stale entry is simply never asked for again; an
 /// entry built from a delegation expires with it (`put`'s `validUntil`).
 /// Every value carries an HMAC-SHA256 tag keyed by a server secret: a corrupted or foreign
@@ -19,10 +20,16 @@ struct AccessCache: Sendable {
     let logger: Logger
 
     static func key(_ grants: MembershipGrants, entitlementVersion: Int64) -> String {
-        "access:\(grants.companyID.lowercased):\(grants.membershipID.lowercased):\(grants.accessVersion):\(entitlementVersion)"
+        "access:v2:\(grants.companyID.lowercased):\(grants.membershipID.lowercased):\(grants.accessVersion):\(entitlementVersion)"
     }
 
-    func get(_ key: String) async -> AccessSnapshot? {
+    /// What is cached: the snapshot and until when it holds.
+    struct Entry: Codable, Sendable {
+        let snapshot: AccessSnapshot
+        let validUntil: Date?
+    }
+
+    func get(_ key: String) async -> Entry? {
         guard let redis else { return nil }
         do {
             guard let bytes = try await redis.get(key) else { return record("miss") }
@@ -39,7 +46,7 @@ struct AccessCache: Sendable {
     }
 
     func put(_ key: String, _ snapshot: AccessSnapshot, validUntil: Date?) async {
-        guard let redis, let data = try? JSONEncoder.platform.encode(snapshot) else { return }
+        guard let redis, let data = try? JSONEncoder.platform.encode(Entry(snapshot: snapshot, validUntil: validUntil)) else { return }
         var lifetime = ttl
         if let validUntil {
             let remaining = validUntil.timeIntervalSinceNow
@@ -50,15 +57,15 @@ struct AccessCache: Sendable {
         try? await redis.set(key, Array(tag) + Array(data), ttl: lifetime)
     }
 
-    private func open(_ bytes: [UInt8], key: String) -> AccessSnapshot? {
+    private func open(_ bytes: [UInt8], key: String) -> Entry? {
         guard bytes.count > 32 else { return nil }
         let tag = Data(bytes.prefix(32)), data = Data(bytes.dropFirst(32))
         guard HMAC<SHA256>.isValidAuthenticationCode(tag, authenticating: Data(key.utf8) + data, using: integrityKey) else { return nil }
-        return try? JSONDecoder.platform.decode(AccessSnapshot.self, from: data)
+        return try? JSONDecoder.platform.decode(Entry.self, from: data)
     }
 
     @discardableResult
-    private func record(_ outcome: String) -> AccessSnapshot? {
+    private func record(_ outcome: String) -> Entry? {
         metrics.counter("kisum_auth_access_cache_total", help: "Access cache lookups, by outcome.", labels: [("outcome", outcome)])
             .increment()
         return nil

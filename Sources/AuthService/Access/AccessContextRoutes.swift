@@ -62,12 +62,17 @@ struct AccessContextRoutes: Sendable {
                 guard let row else { return await deny(.sessionRevoked) }
                 let grants: MembershipGrants
                 switch row.ladder() {
+                case .failure(.accessInactive):
+                    // Named, so that the change that lifts the refusal finds it in the caller's memory.
+                    let refused = await deny(.accessInactive)
+                    return AccessContextAnswer(allowed: false, reason: refused.reason, access: nil, validUntil: row.sessionExpiresAt,
+                                               membershipID: row.membership?.membershipID, companyID: row.membership?.companyID)
                 case .failure(let reason): return await deny(reason)
                 case .success(let granted): grants = granted.grants
                 }
-                return AccessContextAnswer(allowed: true, reason: nil,
-                                           access: try await access.snapshot(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion),
-                                           validUntil: grants.validUntil)
+                let (snapshot, validUntil) = try await access.snapshotAndValidity(grants: grants, knownEntitlementVersion: row.knownEntitlementVersion)
+                return AccessContextAnswer(allowed: true, reason: nil, access: snapshot,
+                                           validUntil: [validUntil, row.sessionExpiresAt].compactMap { $0 }.min())
             }
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
             .post("access/invalidate") { request, context in

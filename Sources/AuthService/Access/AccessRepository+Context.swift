@@ -8,6 +8,8 @@ import PostgresNIO
 /// membership in the company named by `x-org` (id or slug), its grants and versions.
 struct AccessContextRow: Sendable {
     var sessionLive: Bool
+    /// When the session ends by itself (nothing is written then).
+    var sessionExpiresAt: Date? = nil
     /// The token's signing key is not retired (true when no key was named).
     var keyLive: Bool = true
     var userActive: Bool
@@ -46,7 +48,8 @@ extension AccessRepository {
                    coalesce(mg.modules, '{}'), coalesce(mg.role_permissions, '{}'), coalesce(mg.delegated_permissions, '{}'),
                    mg.delegations_valid_until,
                    coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = c.id), 0),
-                   \(keyID)::text IS NULL OR EXISTS (SELECT 1 FROM signing_keys k WHERE k.kid = \(keyID) AND k.state <> 'retired')
+                   \(keyID)::text IS NULL OR EXISTS (SELECT 1 FROM signing_keys k WHERE k.kid = \(keyID) AND k.state <> 'retired'),
+                   (SELECT s.expires_at FROM sessions s WHERE s.id = \(sessionID) AND s.user_id = u.id)
             FROM users u
             LEFT JOIN companies c ON c.id = \(orgID) OR c.slug = \(orgSlug)
             LEFT JOIN memberships m ON m.user_id = u.id AND m.company_id = c.id
@@ -55,14 +58,14 @@ extension AccessRepository {
             """, operation: "access_context", logger: logger)
         guard let row = rows.first else { return nil }
         let (live, active, membership, membershipStatus, company, slug, name, companyStatus, accessVersion, modules, rolePermissions,
-             delegated, validUntil, known, keyLive) = try row.decode((Bool, Bool, UUID?, String?, UUID?, String?, String?, String?, Int64?,
-                                                                      [String], [String], [String], Date?, Int64, Bool).self)
+             delegated, validUntil, known, keyLive, sessionEnds) = try row.decode((Bool, Bool, UUID?, String?, UUID?, String?, String?, String?,
+                                                                                   Int64?, [String], [String], [String], Date?, Int64, Bool, Date?).self)
         guard let membership, let membershipStatus, let company, let slug, let name, let companyStatus, let accessVersion else {
-            return AccessContextRow(sessionLive: live, keyLive: keyLive, userActive: active, membership: nil, grants: nil,
-                                    knownEntitlementVersion: known)
+            return AccessContextRow(sessionLive: live, sessionExpiresAt: sessionEnds, keyLive: keyLive, userActive: active, membership: nil,
+                                    grants: nil, knownEntitlementVersion: known)
         }
         return AccessContextRow(
-            sessionLive: live, keyLive: keyLive, userActive: active,
+            sessionLive: live, sessionExpiresAt: sessionEnds, keyLive: keyLive, userActive: active,
             membership: MembershipSummary(membershipID: membership, companyID: company, companySlug: slug, companyName: name,
                                           companyStatus: companyStatus, status: membershipStatus),
             grants: MembershipGrants(companyID: company, companySlug: slug, membershipID: membership, accessVersion: accessVersion,

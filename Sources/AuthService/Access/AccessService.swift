@@ -24,9 +24,18 @@ struct AccessService: Sendable {
 
     /// The snapshot for grants already read (with the entitlement version Auth knows).
     func snapshot(grants: MembershipGrants, knownEntitlementVersion known: Int64) async throws -> AccessSnapshot {
+        try await snapshotAndValidity(grants: grants, knownEntitlementVersion: known).snapshot
+    }
+
+    /// The snapshot and the moment it stops holding without any write (Core's entitlement
+    /// period end, the earliest delegation expiry), for callers that keep it.
+    func snapshotAndValidity(grants: MembershipGrants, knownEntitlementVersion known: Int64) async throws
+        -> (snapshot: AccessSnapshot, validUntil: Date?) {
         let start = ContinuousClock.now
         let key = AccessCache.key(grants, entitlementVersion: known)
-        if let cached = await cache.get(key) { return cached }
+        if let cached = await cache.get(key) {
+            return (cached.snapshot, [cached.validUntil, grants.validUntil].compactMap { $0 }.min())
+        }
 
         let entitlements = try await fetchEntitlements(grants.companyID)
         let snapshot = AccessAggregator.snapshot(grants: grants, entitlements: entitlements)
@@ -40,7 +49,7 @@ struct AccessService: Sendable {
                         validUntil: validUntil)
         metrics.latency("kisum_auth_access_merge_duration_seconds", help: "Access aggregation latency on a cache miss.")
             .record(ContinuousClock.now - start)
-        return snapshot
+        return (snapshot, validUntil)
     }
 
     func fetchEntitlements(_ company: UUID) async throws -> CompanyEntitlementsView {

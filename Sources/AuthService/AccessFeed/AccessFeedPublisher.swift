@@ -92,6 +92,7 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         // Pruned at least as often as events age out (a short retention in tests is honoured).
         let pruneInterval = min(settings.pruneInterval, settings.retention)
         var lastPrune = clock.now - pruneInterval
+        var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let woken = wake.generation
             var more = false
@@ -112,9 +113,16 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
                         try await repository.prune(olderThan: retention)
                     }
                 }
+                if failing {
+                    failing = false
+                    logger.notice("access feed: reading again")
+                }
             } catch {
-                logger.warning("access feed pass failed",
-                               metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+                if !failing {
+                    failing = true
+                    logger.warning("access feed pass failed (logged once until it recovers; complete_age_ms grows meanwhile)",
+                                   metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+                }
             }
             phases.withLockedValue { $0.pump = "waiting" }
             if !more { await wake.wait(beyond: woken, for: settings.heartbeat) }
@@ -164,8 +172,14 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         let deadline = ContinuousClock.now + wait
         while true {
             let generation = signal.generation
-            guard let answer = fromMemory(after: cursor) else { return try await fromDatabase(after: cursor) }
-            if !answer.events.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled { return answer }
+            // Beyond memory (a cursor from before this instance's pump, or the pump not yet
+            // started) the table answers; with nothing new it still waits like a long poll, so
+            // followers never spin against the database.
+            let answer: AccessFeedPage
+            if let inMemory = fromMemory(after: cursor) { answer = inMemory } else { answer = try await fromDatabase(after: cursor) }
+            if !answer.events.isEmpty || answer.resync || cursor == nil || ContinuousClock.now >= deadline || Task.isCancelled {
+                return answer
+            }
             await signal.wait(beyond: generation, for: deadline - ContinuousClock.now)
         }
     }

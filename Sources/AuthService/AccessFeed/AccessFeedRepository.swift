@@ -41,7 +41,8 @@ struct AccessFeedRepository: Sendable {
             SELECT h.tx, EXISTS (SELECT 1 FROM access_events WHERE tx >= h.tx), r.pruned_tx, r.pruned_id
             FROM h, access_feed_retention r
             """, operation: "access_feed_horizon", logger: logger)
-        let (tx, pending, prunedTx, prunedID) = try rows[0].decode((Int64, Bool, Int64, Int64).self)
+        guard let row = rows.first else { throw AccessFeedBroken(reason: "access_feed_retention has no row") }
+        let (tx, pending, prunedTx, prunedID) = try row.decode((Int64, Bool, Int64, Int64).self)
         return Horizon(tx: tx, pending: pending, pruned: AccessFeedCursor(tx: prunedTx, id: prunedID))
     }
 
@@ -84,17 +85,33 @@ struct AccessFeedRepository: Sendable {
     /// it got, so a reader behind it is told to resync. Returns how many were deleted.
     @discardableResult
     func prune(olderThan retention: Duration) async throws -> Int {
+        // Short transactions of at most `pruneBatch` rows: a long one would hold back every
+        // reader's horizon (and this step's deadline) on a large table.
+        var total = 0
+        while true {
+            let deleted = try await pruneBatch(olderThan: retention)
+            total += deleted
+            guard deleted == Self.pruneBatch, !Task.isCancelled else { return total }
+        }
+    }
+
+    static let pruneBatch = 5_000
+
+    private func pruneBatch(olderThan retention: Duration) async throws -> Int {
         try await database.withTransaction("access_feed_prune", logger: logger) { connection in
             let rows = try await connection.query("""
                 WITH gone AS (
-                    DELETE FROM access_events
-                    WHERE created_at < now() - make_interval(secs => \(retention.secondsValue))
-                      AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                    DELETE FROM access_events WHERE id IN (
+                        SELECT id FROM access_events
+                        WHERE created_at < now() - make_interval(secs => \(retention.secondsValue))
+                          AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                        ORDER BY tx, id LIMIT \(Self.pruneBatch))
                     RETURNING tx, id)
                 SELECT count(*), (SELECT tx FROM gone ORDER BY tx DESC, id DESC LIMIT 1),
                        (SELECT id FROM gone ORDER BY tx DESC, id DESC LIMIT 1) FROM gone
                 """, logger: logger).collect()
-            let (count, tx, id) = try rows[0].decode((Int64, Int64?, Int64?).self)
+            guard let row = rows.first else { return 0 }
+            let (count, tx, id) = try row.decode((Int64, Int64?, Int64?).self)
             if let tx, let id {
                 try await connection.query("""
                     UPDATE access_feed_retention SET pruned_tx = \(tx), pruned_id = \(id)
@@ -121,4 +138,10 @@ struct AccessFeedRepository: Sendable {
             return receivers.count
         }
     }
+}
+
+/// The feed's own bookkeeping is missing (a database not migrated by us): reported, never a trap.
+struct AccessFeedBroken: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "access feed: \(reason)" }
 }

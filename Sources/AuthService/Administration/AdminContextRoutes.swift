@@ -22,7 +22,7 @@ struct AdminContextRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"]).post("admin-context") { request, context in
             let input = try await request.decodeJSON(as: Input.self, context: context)
-            guard try await sessions.isLive(sessionID: input.sessionID, userID: input.userID) else {
+            guard let sessionEnds = try await sessions.liveUntil(sessionID: input.sessionID, userID: input.userID) else {
                 await denials.record(.sessionRevoked, userID: input.userID, sessionID: input.sessionID, company: nil, route: "admin_context",
                                      requestID: context.trace.requestID)
                 return AdminContextAnswer(allowed: false, reason: "session_revoked", email: nil, platformRoles: [])
@@ -37,7 +37,8 @@ struct AdminContextRoutes: Sendable {
                                      requestID: context.trace.requestID)
                 return AdminContextAnswer(allowed: false, reason: "user_inactive", email: nil, platformRoles: [])
             }
-            return AdminContextAnswer(allowed: true, reason: nil, email: user.email, platformRoles: user.platformRoles.sorted())
+            return AdminContextAnswer(allowed: true, reason: nil, email: user.email, platformRoles: user.platformRoles.sorted(),
+                                      validUntil: sessionEnds)
         }
     }
 }

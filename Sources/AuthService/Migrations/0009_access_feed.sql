@@ -115,3 +115,48 @@ BEGIN
 END $$;
 CREATE TRIGGER access_events_notify AFTER INSERT ON access_events
     FOR EACH STATEMENT EXECUTE FUNCTION access_events_notify();
+
+-- Rows removed outright (data repair by an operator; the application never deletes these) are
+-- changes too; a TRUNCATE is announced as a kind no reader knows, so every reader drops
+-- everything it holds.
+CREATE FUNCTION access_event_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    CASE TG_TABLE_NAME
+    WHEN 'sessions' THEN
+        INSERT INTO access_events (kind, user_id, session_id) VALUES ('session_revoked', OLD.user_id, OLD.id);
+    WHEN 'users' THEN
+        INSERT INTO access_events (kind, user_id) VALUES ('user_changed', OLD.id);
+    WHEN 'memberships' THEN
+        INSERT INTO access_events (kind, user_id, company_id, membership_id)
+        VALUES ('membership_changed', OLD.user_id, OLD.company_id, OLD.id);
+    WHEN 'companies' THEN
+        INSERT INTO access_events (kind, company_id) VALUES ('company_changed', OLD.id);
+    WHEN 'delegations' THEN
+        INSERT INTO access_events (kind, company_id, membership_id) VALUES ('delegation_changed', OLD.company_id, OLD.to_membership);
+    WHEN 'roles' THEN
+        INSERT INTO access_events (kind, company_id) VALUES ('role_changed', OLD.company_id);
+    WHEN 'signing_keys' THEN
+        INSERT INTO access_events (kind, key_id) VALUES ('signing_key_retired', OLD.kid);
+    END CASE;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION access_event_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO access_events (kind) VALUES ('truncated:' || TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['sessions', 'users', 'memberships', 'companies', 'delegations', 'roles', 'signing_keys',
+                             'membership_roles', 'membership_module_grants', 'company_entitlement_versions'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION access_event_truncated()',
+                       t || '_access_event_truncate', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['sessions', 'users', 'memberships', 'companies', 'delegations', 'roles', 'signing_keys'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I FOR EACH ROW EXECUTE FUNCTION access_event_deleted()',
+                       t || '_access_event_delete', t);
+    END LOOP;
+END $$;

@@ -130,10 +130,14 @@ public struct PostgresSessionRepository: SessionRepository {
     }
 
     public func isLive(sessionID: UUID, userID: UUID) async throws -> Bool {
+        try await liveUntil(sessionID: sessionID, userID: userID) != nil
+    }
+
+    public func liveUntil(sessionID: UUID, userID: UUID) async throws -> Date? {
         let rows = try await database.query("""
-            SELECT 1 FROM sessions WHERE id = \(sessionID) AND user_id = \(userID) AND revoked_at IS NULL AND expires_at > now()
+            SELECT expires_at FROM sessions WHERE id = \(sessionID) AND user_id = \(userID) AND revoked_at IS NULL AND expires_at > now()
             """, operation: "session_live", logger: logger)
-        return !rows.isEmpty
+        return try rows.first?.decode(Date.self)
     }
 
     public func revoke(sessionID: UUID, userID: UUID?, reason: String) async throws -> Bool {

@@ -49,6 +49,8 @@ public protocol SessionRepository: Sendable {
     func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome
     /// Whether the session exists, belongs to `userID`, is not revoked and has not expired.
     func isLive(sessionID: UUID, userID: UUID) async throws -> Bool
+    /// When the live session ends by itself; nil when it is not live.
+    func liveUntil(sessionID: UUID, userID: UUID) async throws -> Date?
     func revoke(sessionID: UUID, userID: UUID?, reason: String) async throws -> Bool
     func revokeAll(userID: UUID, reason: String) async throws -> Int
     func liveSessions(userID: UUID) async throws -> [SessionSummary]
