@@ -105,7 +105,7 @@ public final class AccessFeedFollower: Service, Sendable {
     }
 
     private func poll(after cursor: AccessFeedCursor?) async throws -> AccessFeedPage {
-        let query = cursor.map { "?after=\($0)&wait_ms=\(Int(settings.wait.components.seconds * 1000 + settings.wait.components.attoseconds / 1_000_000_000_000_000))" } ?? ""
+        let query = cursor.map { "?after=\($0)&wait_ms=\(settings.wait.wholeMilliseconds)" } ?? ""
         let reply = try await cancelWhenGracefulShutdown { [auth] in try await auth.send(.get, "/internal/v1/access-feed" + query) }
         guard reply.status == 200 else { throw FeedRefused(status: reply.status) }
         return try reply.decode(AccessFeedPage.self)

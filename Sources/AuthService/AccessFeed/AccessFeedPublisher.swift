@@ -211,10 +211,6 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds (rounded down).
-    var wholeMilliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
-}
 
 extension RandomAccessCollection {
     /// The first index whose element satisfies `predicate`, which must be false for a prefix

@@ -83,4 +83,7 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
 extension Duration {
     /// Milliseconds as a floating point number.
     public var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+
+    /// Whole milliseconds (rounded down), as wire formats such as `wait_ms` carry them.
+    public var wholeMilliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }
 }
