@@ -26,13 +26,14 @@ public final class JWKSVerifier: Sendable {
         var fetchedAt: ContinuousClock.Instant?
         var lastAttempt: ContinuousClock.Instant?
         var inflight: Task<Fetched, any Error>?
-        /// Keys the access feed said were retired: refused even while a cached JWKS has them.
-        var retired: Set<String> = []
     }
 
     /// Tokens already verified, until they expire (bounded; dropped with their key).
     struct Verified: Sendable {
         var tokens: [String: (claims: AccessTokenClaims, kid: String, expires: Date)] = [:]
+        /// Keys the access feed said were retired: refused even while a cached JWKS has them.
+        /// Kept with the tokens, so a retirement and a token verified meanwhile cannot cross.
+        var retired: Set<String> = []
     }
 
     public static let jwksUnavailable = PlatformError.Code("jwks_unavailable", .serviceUnavailable)
@@ -72,12 +73,12 @@ public final class JWKSVerifier: Sendable {
     /// The token's claims and the kid that signed it.
     public func verifyWithKey(_ token: String) async throws -> (claims: AccessTokenClaims, kid: String) {
         let now = Date()
-        if let known = verified.withLockedValue({ $0.tokens[token] }), known.expires > now,
-           !cache.withLockedValue({ $0.retired.contains(known.kid) }) {
+        // One lock on the hot path: retiring a key removes its tokens from this cache.
+        if let known = verified.withLockedValue({ $0.tokens[token] }), known.expires > now {
             return (known.claims, known.kid)
         }
         guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid,
-              !cache.withLockedValue({ $0.retired.contains(kid) }) else {
+              !isRetired(kid) else {
             throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         let keys = try await keys(for: kid)
@@ -96,6 +97,7 @@ public final class JWKSVerifier: Sendable {
 
     private func remember(_ token: String, claims: AccessTokenClaims, kid: String) {
         verified.withLockedValue { verified in
+            guard !verified.retired.contains(kid) else { return }  // retired while it was being verified
             if verified.tokens.count >= verifiedCapacity {
                 let now = Date()
                 verified.tokens = verified.tokens.filter { $0.value.expires > now }
@@ -108,20 +110,23 @@ public final class JWKSVerifier: Sendable {
     /// Refuses tokens signed by `kid` from now on, even while a cached JWKS still lists it.
     /// The next unknown kid refetches at once (an emergency rotation publishes its successor).
     public func retire(kid: String) {
-        cache.withLockedValue { cache in
-            cache.retired.insert(kid)
-            cache.lastAttempt = nil
+        verified.withLockedValue { verified in
+            verified.retired.insert(kid)
+            verified.tokens = verified.tokens.filter { $0.value.kid != kid }
         }
-        verified.withLockedValue { verified in verified.tokens = verified.tokens.filter { $0.value.kid != kid } }
+        cache.withLockedValue { $0.lastAttempt = nil }
     }
+
+    private func isRetired(_ kid: String) -> Bool { verified.withLockedValue { $0.retired.contains(kid) } }
 
     /// Keys that publish `kid`, refreshing the JWKS when it is old or does not know the kid.
     /// Concurrent callers share one fetch in flight.
     private func keys(for kid: String) async throws -> JWTKeyCollection {
         let now = ContinuousClock.now
+        let retired = isRetired(kid)
         enum Plan { case serve(JWTKeyCollection), await(Task<Fetched, any Error>), fallBack }
         let plan: Plan = cache.withLockedValue { cache in
-            guard !cache.retired.contains(kid) else { return .fallBack }
+            guard !retired else { return .fallBack }
             let known = cache.kids.contains(kid), fresh = cache.fetchedAt.map { now - $0 < cacheTTL } ?? false
             if let keys = cache.keys, known, fresh { return .serve(keys) }
             if let inflight = cache.inflight { return .await(inflight) }
@@ -158,7 +163,7 @@ public final class JWKSVerifier: Sendable {
         }
         // Auth unreachable (or refetched moments ago): the last good JWKS, within the stale limit.
         let (current, known, stale) = cache.withLockedValue { cache in
-            (cache.keys, cache.kids.contains(kid) && !cache.retired.contains(kid), cache.fetchedAt.map { now - $0 < staleLimit } ?? false)
+            (cache.keys, cache.kids.contains(kid) && !retired, cache.fetchedAt.map { now - $0 < staleLimit } ?? false)
         }
         guard let current, stale else { throw PlatformError(Self.jwksUnavailable, "Token keys are unavailable; retry shortly.") }
         guard known else { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
