@@ -35,10 +35,11 @@ import Testing
     }
 
     @Test func perIPLimitAnswers429WithRetryAfter() async throws {
-        // A Redis reply slower than its timeout counts that attempt in PostgreSQL instead (see the
-        // closing note): on a loaded machine give Redis the time to answer, so the count is one.
+        // A Redis reply or connect slower than its timeout counts that attempt in PostgreSQL instead
+        // (see the closing note): on a loaded machine give Redis the time to answer, so the count is one.
         try await AuthHarness.with(["LOGIN_RATE_LIMIT_PER_IP": "3", "TRUST_FORWARDED_FOR": "true",
-                                    "REDIS_URL": TestEnvironment.redisURL, "REDIS_COMMAND_TIMEOUT": "5s"]) { auth in
+                                    "REDIS_URL": TestEnvironment.redisURL, "REDIS_COMMAND_TIMEOUT": "5s",
+                                    "REDIS_CONNECT_TIMEOUT": "5s"]) { auth in
             // A valid address of its own (the shared Redis keeps counters across tests and runs).
             let ip = "2001:db8:\(String(UInt16.random(in: 1...0xfffe), radix: 16))::\(String(UInt16.random(in: 1...0xfffe), radix: 16))"
             for _ in 0..<3 { #expect(try await attempt(auth, email: "\(UUID())@x.test", ip: ip).status == 401) }
