@@ -94,7 +94,7 @@ let package = Package(
         // What every service other than Auth needs to trust Auth's tokens.
         .target(
             name: "AccessControl",
-            dependencies: ["PlatformKit", "ServiceAuth", .jwtKit, .asyncHTTPClient, .hummingbird, .serviceLifecycle, .prometheus, .logging, .nioCore, .nioConcurrency, .nioFoundation,
+            dependencies: ["PlatformKit", "ServiceAuth", .jwtKit, .asyncHTTPClient, .hummingbird, .serviceLifecycle, .prometheus, .logging, .nioCore, .nioPosix, .nioConcurrency, .nioFoundation,
                            .nioHTTP1, .httpTypes],
             swiftSettings: strict),
 
@@ -153,7 +153,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "AccessControlTests",
-            dependencies: ["AccessControl", "PlatformKit", "PlatformTesting"],
+            dependencies: ["AccessControl", "PlatformKit", "PlatformTesting", .nioConcurrency],
             swiftSettings: strict),
         .testTarget(
             name: "PlatformKitTests",

@@ -40,4 +40,20 @@ import Testing
         let decoded = try JSONDecoder().decode(AccessFeedPage.self, from: JSONEncoder().encode(page))
         #expect(decoded == page)
     }
+
+    /// The moment a feed answer vouches for, on the consumer's clock: the question's sending
+    /// plus how long Auth held it, minus the age (and a millisecond for Auth's rounding).
+    @Test func aFeedAnswerVouchesFromWhenAuthHeldIt() throws {
+        let sent = ContinuousClock.now
+        let cursor = AccessFeedCursor(tx: 5, id: 0)
+        let held = AccessFeedPage(cursor: cursor, events: [], resync: false, completeAgeMilliseconds: 30, heldMilliseconds: 200)
+        #expect(held.completeSince(sent: sent) == sent + .milliseconds(169))
+        // An older Auth that does not say how long it held: from the sending.
+        let older = try JSONDecoder().decode(AccessFeedPage.self, from: Data(#"{"cursor":"5-0","events":[],"resync":false,"complete_age_ms":30}"#.utf8))
+        #expect(older.completeSince(sent: sent) == sent - .milliseconds(31))
+        let incomplete = AccessFeedPage(cursor: cursor, events: [], resync: false, completeAgeMilliseconds: nil, heldMilliseconds: 200)
+        #expect(incomplete.completeSince(sent: sent) == nil)
+        let decoded = try JSONDecoder().decode(AccessFeedPage.self, from: JSONEncoder().encode(held))
+        #expect(decoded == held)
+    }
 }

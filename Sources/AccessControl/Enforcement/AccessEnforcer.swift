@@ -25,6 +25,9 @@ public final class AccessEnforcer: Sendable {
     private let decisions: Counter
     private let fromMemory: Counter
     private let unavailable: Counter
+    /// Identical questions to Auth in flight, asked once.
+    private let contextQuestions = SharedQuestions<AccessState<AccessContextAnswer>.Key, AccessContextAnswer>()
+    private let adminQuestions = SharedQuestions<AccessState<AdminContextAnswer>.Key, AdminContextAnswer>()
     /// When the last "decision unavailable" error was logged (at most one per 10 s).
     private let lastUnavailableLog = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
 
@@ -58,7 +61,7 @@ public final class AccessEnforcer: Sendable {
     public func access(of identity: VerifiedIdentity, in org: OrgReference) async throws -> AccessSnapshot {
         // The key names the token's signing key too: Auth's answer depends on it (a retired key
         // is refused), and a token from the same session signed by the next key is asked anew.
-        let answer = try await decide(in: state, key: .init(session: identity.sessionID, scope: "\(org.value) \(identity.keyID)"),
+        let answer = try await decide(in: state, sharing: contextQuestions, key: .init(session: identity.sessionID, scope: "\(org.value) \(identity.keyID)"),
                                       identity: identity,
                                       path: "/internal/v1/access-context",
                                       question: ContextQuestion(session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased,
@@ -74,7 +77,7 @@ public final class AccessEnforcer: Sendable {
 
     /// Whether `identity` is a live platform administrator's session, and their roles now.
     public func platformAdministration(of identity: VerifiedIdentity) async throws -> AdminContextAnswer {
-        try await decide(in: adminState, key: .init(session: identity.sessionID, scope: identity.keyID), identity: identity,
+        try await decide(in: adminState, sharing: adminQuestions, key: .init(session: identity.sessionID, scope: identity.keyID), identity: identity,
                          path: "/internal/v1/admin-context",
                          question: AdminQuestion(session_id: identity.sessionID.lowercased, user_id: identity.userID.lowercased,
                                                  key_id: identity.keyID)) { answer in
@@ -91,22 +94,29 @@ public final class AccessEnforcer: Sendable {
         verifier.dropAll()
     }
 
-    /// From memory while the feed vouches; else Auth's answer, kept unless a change raced it.
+    /// From memory while the feed vouches; else Auth's answer (one question in flight per key),
+    /// kept unless a change raced it.
     private func decide<Value: Decodable & Sendable>(
-        in state: AccessState<Value>, key: AccessState<Value>.Key, identity: VerifiedIdentity, path: String,
-        question: some Encodable & Sendable, subject: (Value) -> (AccessState<Value>.Subject, Date?)?
+        in state: AccessState<Value>, sharing questions: SharedQuestions<AccessState<Value>.Key, Value>,
+        key: AccessState<Value>.Key, identity: VerifiedIdentity, path: String,
+        question: some Encodable & Sendable, subject: @escaping @Sendable (Value) -> (AccessState<Value>.Subject, Date?)?
     ) async throws -> Value {
         decisions.increment()
         if let held = state.lookup(key) {
             fromMemory.increment()
             return held
         }
-        let ticket = state.beginFill()
-        let answer: Value
         do {
-            let reply = try await auth.send(.post, path, json: question)
-            guard reply.status == 200 else { throw AccessContextRefused(status: reply.status) }
-            answer = try reply.decode(Value.self)
+            return try await questions.answer(key) { [auth] in
+                let ticket = state.beginFill()
+                let reply = try await auth.send(.post, path, json: question)
+                guard reply.status == 200 else { throw AccessContextRefused(status: reply.status) }
+                let answer = try reply.decode(Value.self)
+                if let (about, validUntil) = subject(answer) {
+                    state.store(answer, for: key, subject: about, ticket: ticket, validUntil: validUntil)
+                }
+                return answer
+            }
         } catch {
             unavailable.increment()
             let now = ContinuousClock.now
@@ -121,10 +131,6 @@ public final class AccessEnforcer: Sendable {
             }
             throw PlatformError(AccessError.accessUnavailable, "Access cannot be checked right now; retry shortly.")
         }
-        if let (about, validUntil) = subject(answer) {
-            state.store(answer, for: key, subject: about, ticket: ticket, validUntil: validUntil)
-        }
-        return answer
     }
 
     private struct ContextQuestion: Encodable, Sendable {

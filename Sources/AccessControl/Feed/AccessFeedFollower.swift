@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import HTTPTypes
 import Foundation
+import NIOCore
+import NIOPosix
 import Logging
 import PlatformKit
 import Prometheus
@@ -21,10 +24,15 @@ extension AccessState: AccessFeedListener {}
 /// Follows Auth's access change feed (a long poll on its management listener, with this
 /// service's credential) and hands every event to its listeners, in order.
 ///
-/// Each answer is a heartbeat: its `complete_age_ms` says every change committed up to then
-/// is in hand, so the listeners are trusted for `freshness` past that moment, measured from
-/// when the question was sent (the conservative end). A cut or slow feed lets that lapse and
+/// Each answer is a heartbeat: it says how long ago (on Auth's clock) every change committed
+/// was in hand and how long Auth held the question, so the listeners are trusted for
+/// `freshness` past that moment, placed on this clock from when the question was sent (the
+/// conservative end: `AccessFeedPage.completeSince`). A cut or slow feed lets that lapse and
 /// the layer asks Auth per request instead; it never guesses.
+///
+/// The feed has its own connection and event-loop thread: under load, its heartbeats never
+/// queue behind the per-request questions the layer sends to Auth, which is what would let
+/// the trust lapse exactly when memory matters most.
 public final class AccessFeedFollower: Service, Sendable {
     public struct Settings: Sendable {
         /// How long after the feed last vouched the held state may answer.
@@ -60,6 +68,17 @@ public final class AccessFeedFollower: Service, Sendable {
     }
 
     public func run() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = HTTPClient(eventLoopGroup: group, configuration: .init(connectionPool: .init(idleTimeout: .seconds(60),
+                                                                                             concurrentHTTP1ConnectionsPerHostSoftLimit: 1)))
+        let feed = ServiceHTTPClient(callee: auth.callee, baseURL: auth.baseURL, client: client, timeout: auth.timeout,
+                                     credentials: auth.credentialsProvider)
+        await follow(with: feed)
+        try? await client.shutdown()
+        try? await group.shutdownGracefully()
+    }
+
+    private func follow(with feed: ServiceHTTPClient) async {
         let events = metrics.counter("kisum_access_feed_events_total", help: "Access change events applied from Auth's feed.")
         let failures = metrics.counter("kisum_access_feed_failures_total", help: "Polls of Auth's access feed that failed.")
         let resyncs = metrics.counter("kisum_access_feed_resyncs_total", help: "Times the access state was dropped to resync with the feed.")
@@ -68,7 +87,7 @@ public final class AccessFeedFollower: Service, Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let sent = ContinuousClock.now
             do {
-                let page = try await poll(after: cursor)
+                let page = try await poll(after: cursor, with: feed)
                 if cursor == nil || page.resync {
                     listeners.forEach { $0.dropAll() }
                     if page.resync {
@@ -79,9 +98,8 @@ public final class AccessFeedFollower: Service, Sendable {
                 listeners.forEach { $0.apply(page.events) }
                 events.increment(by: Int64(page.events.count))
                 cursor = page.cursor
-                if let age = page.completeAgeMilliseconds {
-                    let vouched = sent - .milliseconds(age) + settings.freshness
-                    listeners.forEach { $0.trust(until: vouched) }
+                if let complete = page.completeSince(sent: sent) {
+                    listeners.forEach { $0.trust(until: complete + settings.freshness) }
                 }
                 if failing {
                     failing = false
@@ -104,9 +122,9 @@ public final class AccessFeedFollower: Service, Sendable {
         }
     }
 
-    private func poll(after cursor: AccessFeedCursor?) async throws -> AccessFeedPage {
+    private func poll(after cursor: AccessFeedCursor?, with feed: ServiceHTTPClient) async throws -> AccessFeedPage {
         let query = cursor.map { "?after=\($0)&wait_ms=\(settings.wait.wholeMilliseconds)" } ?? ""
-        let reply = try await cancelWhenGracefulShutdown { [auth] in try await auth.send(.get, "/internal/v1/access-feed" + query) }
+        let reply = try await cancelWhenGracefulShutdown { try await feed.send(.get, "/internal/v1/access-feed" + query) }
         guard reply.status == 200 else { throw FeedRefused(status: reply.status) }
         return try reply.decode(AccessFeedPage.self)
     }

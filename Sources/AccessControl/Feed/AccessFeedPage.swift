@@ -13,16 +13,32 @@ public struct AccessFeedPage: Sendable, Codable, Equatable, ResponseEncodable {
     /// the events up to `cursor`; nil when that cannot be said (more to read, or a change still
     /// being committed). A consumer trusts what it holds only while this is recent.
     public let completeAgeMilliseconds: Int?
+    /// How long Auth held the question before answering (a long poll's wait), measured at the
+    /// same moment as `completeAgeMilliseconds`, rounded down; nil from an older Auth. The
+    /// moment the feed was complete is then no earlier than `sent + held - age` on the
+    /// consumer's clock, however long the answer took to arrive.
+    public let heldMilliseconds: Int?
 
-    public init(cursor: AccessFeedCursor, events: [AccessEvent], resync: Bool, completeAgeMilliseconds: Int?) {
+    public init(cursor: AccessFeedCursor, events: [AccessEvent], resync: Bool, completeAgeMilliseconds: Int?,
+                heldMilliseconds: Int? = nil) {
         self.cursor = cursor
         self.events = events
         self.resync = resync
         self.completeAgeMilliseconds = completeAgeMilliseconds
+        self.heldMilliseconds = heldMilliseconds
+    }
+
+    /// The latest moment, on the consumer's clock, that the feed was certainly complete,
+    /// given when the question was `sent`; nil when the answer does not vouch.
+    public func completeSince(sent: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        guard let age = completeAgeMilliseconds else { return nil }
+        // Rounding: age is rounded down by Auth, so one millisecond is added back.
+        return sent + .milliseconds(max(0, heldMilliseconds ?? 0)) - .milliseconds(age + 1)
     }
 
     enum CodingKeys: String, CodingKey {
         case cursor, events, resync
         case completeAgeMilliseconds = "complete_age_ms"
+        case heldMilliseconds = "held_ms"
     }
 }

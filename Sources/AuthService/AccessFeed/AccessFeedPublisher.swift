@@ -168,15 +168,16 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
 
     /// The events after `cursor`, waiting up to `wait` for some; without a cursor, the feed's
     /// current position (a new reader starts there, holding nothing).
-    func page(after cursor: AccessFeedCursor?, wait: Duration) async throws -> AccessFeedPage {
-        let deadline = ContinuousClock.now + wait
+    /// `arrived`: when the question arrived; the answer says how long it was held since.
+    func page(after cursor: AccessFeedCursor?, wait: Duration, arrived: ContinuousClock.Instant = .now) async throws -> AccessFeedPage {
+        let deadline = arrived + wait
         while true {
             let generation = signal.generation
             // Beyond memory (a cursor from before this instance's pump, or the pump not yet
             // started) the table answers; with nothing new it still waits like a long poll, so
             // followers never spin against the database.
             let answer: AccessFeedPage
-            if let inMemory = fromMemory(after: cursor) { answer = inMemory } else { answer = try await fromDatabase(after: cursor) }
+            if let inMemory = fromMemory(after: cursor, arrived: arrived) { answer = inMemory } else { answer = try await fromDatabase(after: cursor, arrived: arrived) }
             if !answer.events.isEmpty || answer.resync || cursor == nil || ContinuousClock.now >= deadline || Task.isCancelled {
                 return answer
             }
@@ -184,7 +185,7 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         }
     }
 
-    private func fromMemory(after cursor: AccessFeedCursor?) -> AccessFeedPage? {
+    private func fromMemory(after cursor: AccessFeedCursor?, arrived: ContinuousClock.Instant) -> AccessFeedPage? {
         state.withLockedValue { state in
             guard let floor = state.floor, let head = state.head else { return nil }
             let after = cursor ?? head
@@ -193,21 +194,27 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
             let available = state.buffer[start...]
             let events = Array(available.prefix(settings.pageLimit))
             let truncated = available.count > events.count
-            let age = state.completeAt.map { ContinuousClock.now - $0 }
+            let now = ContinuousClock.now
+            let age = state.completeAt.map { now - $0 }
             return AccessFeedPage(cursor: truncated ? events[events.count - 1].cursor : head, events: events, resync: false,
-                                  completeAgeMilliseconds: truncated ? nil : age.map(\.wholeMilliseconds))
+                                  completeAgeMilliseconds: truncated ? nil : age.map(\.wholeMilliseconds),
+                                  heldMilliseconds: (now - arrived).wholeMilliseconds)
         }
     }
 
-    private func fromDatabase(after cursor: AccessFeedCursor?) async throws -> AccessFeedPage {
+    private func fromDatabase(after cursor: AccessFeedCursor?, arrived: ContinuousClock.Instant) async throws -> AccessFeedPage {
         let started = ContinuousClock.now
         if let cursor, let read = try await repository.read(after: cursor, limit: settings.pageLimit) {
+            let now = ContinuousClock.now
             return AccessFeedPage(cursor: read.cursor, events: read.events, resync: false,
-                                  completeAgeMilliseconds: read.complete ? (ContinuousClock.now - started).wholeMilliseconds : nil)
+                                  completeAgeMilliseconds: read.complete ? (now - started).wholeMilliseconds : nil,
+                                  heldMilliseconds: (now - arrived).wholeMilliseconds)
         }
         let horizon = try await repository.horizon()
+        let now = ContinuousClock.now
         return AccessFeedPage(cursor: horizon.head, events: [], resync: cursor != nil,
-                              completeAgeMilliseconds: horizon.pending ? nil : (ContinuousClock.now - started).wholeMilliseconds)
+                              completeAgeMilliseconds: horizon.pending ? nil : (now - started).wholeMilliseconds,
+                              heldMilliseconds: (now - arrived).wholeMilliseconds)
     }
 }
 

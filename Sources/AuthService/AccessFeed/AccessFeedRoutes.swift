@@ -18,6 +18,7 @@ struct AccessFeedRoutes: Sendable {
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: Set(["admin"]).union(NetworkPolicy.accessEnforcers))
             .get("access-feed") { request, _ in
+                let arrived = ContinuousClock.now
                 let query = request.uri.queryParameters
                 let cursor: AccessFeedCursor? = try query.get("after").map { text in
                     guard let cursor = AccessFeedCursor(text) else { throw PlatformError(Self.invalidCursor, "after is not a feed cursor") }
@@ -29,7 +30,7 @@ struct AccessFeedRoutes: Sendable {
                     }
                     return Duration.milliseconds(milliseconds)
                 } ?? .zero
-                return try await publisher.page(after: cursor, wait: cursor == nil ? .zero : wait)
+                return try await publisher.page(after: cursor, wait: cursor == nil ? .zero : wait, arrived: arrived)
             }
     }
 }
