@@ -21,17 +21,21 @@ public enum Daemon {
     /// The `@main` entry point: reads the process environment; on invalid configuration
     /// prints every problem and exits 1; exits 0 after a graceful shutdown.
     public static func main<App: DaemonApplication>(_ app: App.Type) async -> Never {
-        let sink = StandardOutputLogSink()
+        // Request threads never wait on standard output; the lines are flushed before exit.
+        let sink = BufferedLogSink()
         do {
             let built = try await build(App.self, environment: ProcessInfo.processInfo.environment, sink: sink, bootstrapGlobals: true)
             let group = built.serviceGroup(signals: true)
             try await group.run()
             built.logger.notice("stopped")
+            sink.flush()
             exit(0)
         } catch let error as ConfigError {
+            sink.flush()
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             exit(1)
         } catch {
+            sink.flush()
             FileHandle.standardError.write(Data("\(App.descriptor.name): failed: \(error)\n".utf8))
             exit(1)
         }
@@ -78,6 +82,8 @@ public enum Daemon {
                            instance: instance, level: level, sink: sink)
         }
         let metrics = PlatformMetrics()
+        (sink as? BufferedLogSink)?.countDrops(in: metrics.counter("kisum_log_lines_dropped_total",
+                                                                   help: "Log lines dropped because standard output could not keep up."))
         if bootstrapGlobals {
             LoggingSystem.bootstrap(makeHandler)
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))

@@ -101,6 +101,20 @@ public final class PlatformDatabase: Service, Sendable {
         }
     }
 
+    /// Runs one prepared statement (parsed and planned once per connection, then only bound
+    /// and executed) and collects its rows. For the hot statements.
+    public func execute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, operation: String, logger: Logger
+    ) async throws -> [Statement.Row] where Statement.Row: Sendable {
+        try await measure(operation) {
+            try await lease(timeout: settings.leaseTimeout) { connection in
+                var rows: [Statement.Row] = []
+                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            }
+        }
+    }
+
     /// A readiness check: a trivial query on a pooled connection.
     public func readinessCheck(timeout: Duration = .seconds(1)) -> ReadinessCheck {
         ReadinessCheck(name: "postgres", critical: true, timeout: timeout) { [self] in

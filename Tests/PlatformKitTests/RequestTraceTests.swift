@@ -42,3 +42,17 @@ import Testing
         #expect(!header.contains(trace.traceID))
     }
 }
+
+/// New ids are random, well formed and distinct (drawn in one call per request).
+@Suite struct RequestIDDrawTests {
+    @Test func newIDsAreLowercaseHexAndDistinct() {
+        let traces = (0..<200).map { _ in RequestTrace(requestIDHeader: nil, traceparentHeader: nil) }
+        for trace in traces {
+            #expect(trace.requestID.count == 32 && trace.traceID.count == 32 && trace.spanID.count == 16)
+            #expect((trace.requestID + trace.traceID + trace.spanID).allSatisfy { "0123456789abcdef".contains($0) })
+            #expect(trace.requestID != trace.traceID)
+        }
+        #expect(Set(traces.map(\.requestID)).count == 200)
+        #expect(Set(traces.map(\.spanID)).count == 200)
+    }
+}

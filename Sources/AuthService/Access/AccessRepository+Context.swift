@@ -34,29 +34,47 @@ extension AccessContextRow {
 
 extension AccessRepository {
     /// The hot path of `/auth/me/access` (with `x-org`) and of business backends' access
-    /// context: one round trip to PostgreSQL, so that revocations, status and grant changes
-    /// apply on the very next request without paying four queries for it.
+    /// context: one round trip to PostgreSQL, a statement prepared once per connection, so
+    /// that revocations, status and grant changes apply on the very next request without
+    /// paying four queries (or a parse and plan) for it.
     func context(sessionID: UUID, userID: UUID, org raw: String, keyID: String? = nil) async throws -> AccessContextRow? {
-        // An x-org that is neither an id nor a slug matches no company.
+        // The company by id or by slug: two statements, each planned on its own index. An
+        // x-org that is neither an id nor a slug matches no company (a NULL slug).
         let org = OrgReference(raw)
-        let orgID = org?.id, orgSlug = org?.id == nil ? org?.value : nil
-        let rows = try await database.query("""
-            SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.id = \(sessionID) AND s.user_id = u.id
-                                                      AND s.revoked_at IS NULL AND s.expires_at > now()),
-                   u.status = 'active',
-                   m.id, m.status, c.id, c.slug, c.name, c.status, m.access_version,
-                   coalesce(mg.modules, '{}'), coalesce(mg.role_permissions, '{}'), coalesce(mg.delegated_permissions, '{}'),
-                   mg.delegations_valid_until,
-                   coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = c.id), 0),
-                   \(keyID)::text IS NULL OR EXISTS (SELECT 1 FROM signing_keys k WHERE k.kid = \(keyID) AND k.state <> 'retired'),
-                   (SELECT s.expires_at FROM sessions s WHERE s.id = \(sessionID) AND s.user_id = u.id)
-            FROM users u
-            LEFT JOIN companies c ON c.id = \(orgID) OR c.slug = \(orgSlug)
-            LEFT JOIN memberships m ON m.user_id = u.id AND m.company_id = c.id
-            LEFT JOIN membership_grants mg ON mg.membership_id = m.id
-            WHERE u.id = \(userID)
-            """, operation: "access_context", logger: logger)
-        guard let row = rows.first else { return nil }
+        let rows = if let company = org?.id {
+            try await database.execute(AccessContextByID(session: sessionID, user: userID, company: company, keyID: keyID),
+                                       operation: "access_context", logger: logger)
+        } else {
+            try await database.execute(AccessContextBySlug(session: sessionID, user: userID, slug: org?.value, keyID: keyID),
+                                       operation: "access_context", logger: logger)
+        }
+        return rows.first
+    }
+}
+
+/// The access context's statement: `$1` session, `$2` user, `$3` the company (id or slug, as
+/// `join` compares it), `$4` the token's key id or NULL.
+private enum AccessContextSQL {
+    static func make(join: String) -> String {
+        """
+        SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.id = $1 AND s.user_id = u.id
+                                                  AND s.revoked_at IS NULL AND s.expires_at > now()),
+               u.status = 'active',
+               m.id, m.status, c.id, c.slug, c.name, c.status, m.access_version,
+               coalesce(mg.modules, '{}'), coalesce(mg.role_permissions, '{}'), coalesce(mg.delegated_permissions, '{}'),
+               mg.delegations_valid_until,
+               coalesce((SELECT version FROM company_entitlement_versions v WHERE v.company_id = c.id), 0),
+               $4::text IS NULL OR EXISTS (SELECT 1 FROM signing_keys k WHERE k.kid = $4::text AND k.state <> 'retired'),
+               (SELECT s.expires_at FROM sessions s WHERE s.id = $1 AND s.user_id = u.id)
+        FROM users u
+        LEFT JOIN companies c ON \(join)
+        LEFT JOIN memberships m ON m.user_id = u.id AND m.company_id = c.id
+        LEFT JOIN membership_grants mg ON mg.membership_id = m.id
+        WHERE u.id = $2
+        """
+    }
+
+    static func decode(_ row: PostgresRow) throws -> AccessContextRow {
         let (live, active, membership, membershipStatus, company, slug, name, companyStatus, accessVersion, modules, rolePermissions,
              delegated, validUntil, known, keyLive, sessionEnds) = try row.decode((Bool, Bool, UUID?, String?, UUID?, String?, String?, String?,
                                                                                    Int64?, [String], [String], [String], Date?, Int64, Bool, Date?).self)
@@ -73,4 +91,42 @@ extension AccessRepository {
                                      validUntil: validUntil),
             knownEntitlementVersion: known)
     }
+}
+
+/// The access context with the company named by id.
+private struct AccessContextByID: PostgresPreparedStatement {
+    static let name = "kisum_access_context_by_id"
+    static let sql = AccessContextSQL.make(join: "c.id = $3")
+    static let bindingDataTypes: [PostgresDataType] = [.uuid, .uuid, .uuid, .text]
+    let session: UUID, user: UUID, company: UUID, keyID: String?
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(session)
+        bindings.append(user)
+        bindings.append(company)
+        if let keyID { bindings.append(keyID) } else { bindings.appendNull() }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> AccessContextRow { try AccessContextSQL.decode(row) }
+}
+
+/// The access context with the company named by slug (NULL: no company).
+private struct AccessContextBySlug: PostgresPreparedStatement {
+    static let name = "kisum_access_context_by_slug"
+    static let sql = AccessContextSQL.make(join: "c.slug = $3")
+    static let bindingDataTypes: [PostgresDataType] = [.uuid, .uuid, .text, .text]
+    let session: UUID, user: UUID, slug: String?, keyID: String?
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(session)
+        bindings.append(user)
+        if let slug { bindings.append(slug) } else { bindings.appendNull() }
+        if let keyID { bindings.append(keyID) } else { bindings.appendNull() }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> AccessContextRow { try AccessContextSQL.decode(row) }
 }

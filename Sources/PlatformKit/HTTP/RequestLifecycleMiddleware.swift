@@ -62,20 +62,24 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
         metrics.recordRequest(listener: listener, route: route, method: request.method.rawValue,
                               status: response.status.code, duration: duration)
 
-        var metadata: Logger.Metadata = [
-            "listener": .string(listener),
-            "route": .string(route),
-            "path": .string(request.uri.path),
-            "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.2f", duration.milliseconds)),
-        ]
-        metadata.merge(context.notes.metadata) { _, new in new }
-        if let failure {
-            metadata["error_code"] = .string(failure.code.name)
-            metadata["error_message"] = .string(failure.message)
-        }
+        // The access line's metadata is built only when its level is logged (management
+        // probes at info level cost nothing here).
         let level: Logger.Level = response.status.code >= 500 ? .error : (listener == "management" && failure == nil ? .debug : .info)
-        context.logger.log(level: level, "request completed", metadata: metadata)
+        if level >= context.logger.logLevel {
+            var metadata: Logger.Metadata = [
+                "listener": .string(listener),
+                "route": .string(route),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String(format: "%.2f", duration.milliseconds)),
+            ]
+            metadata.merge(context.notes.metadata) { _, new in new }
+            if let failure {
+                metadata["error_code"] = .string(failure.code.name)
+                metadata["error_message"] = .string(failure.message)
+            }
+            context.logger.log(level: level, "request completed", metadata: metadata)
+        }
         return response
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The request id and W3C trace context of one request, continued from the caller when
 /// sane, otherwise started here. Forwarded on every outgoing service call.
 public struct RequestTrace: Sendable, Hashable {
@@ -21,14 +27,16 @@ public struct RequestTrace: Sendable, Hashable {
         self.sampled = sampled
     }
 
-    /// Continues the caller's ids when they are well formed; otherwise starts new ones.
+    /// Continues the caller's ids when they are well formed; otherwise starts new ones. Every
+    /// id it needs comes from one draw of the system's random source.
     public init(requestIDHeader: String?, traceparentHeader: String?) {
-        let requestID = requestIDHeader.flatMap { Self.isSaneRequestID($0) ? $0 : nil } ?? Self.randomHex(bytes: 16)
+        let random = Self.randomBytes(40)  // span 0..<8, trace 8..<24, request id 24..<40
+        let requestID = requestIDHeader.flatMap { Self.isSaneRequestID($0) ? $0 : nil } ?? Self.hex(random[24..<40])
         if let header = traceparentHeader, let parent = Self.parseTraceparent(header) {
-            self.init(requestID: requestID, traceID: parent.traceID, spanID: Self.randomHex(bytes: 8),
+            self.init(requestID: requestID, traceID: parent.traceID, spanID: Self.hex(random[0..<8]),
                       parentSpanID: parent.spanID, sampled: parent.sampled)
         } else {
-            self.init(requestID: requestID, traceID: Self.randomHex(bytes: 16), spanID: Self.randomHex(bytes: 8),
+            self.init(requestID: requestID, traceID: Self.hex(random[8..<24]), spanID: Self.hex(random[0..<8]),
                       parentSpanID: nil, sampled: true)
         }
     }
@@ -64,19 +72,37 @@ public struct RequestTrace: Sendable, Hashable {
         return (String(parts[1]), String(parts[2]), flags & 1 == 1)
     }
 
-    static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
-        text.reserveCapacity(bytes * 2)
-        for _ in 0..<bytes {
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
+    static func randomHex(bytes: Int) -> String { hex(randomBytes(bytes)[...]) }
+
+    /// `count` bytes from the system's random source in one `read(2)` of `/dev/urandom`
+    /// (kept open), not one call per byte; the standard generator if that fails.
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            if urandom >= 0, read(urandom, buffer.baseAddress!, count) == count { return }
+            var generator = SystemRandomNumberGenerator()
+            for index in 0..<count { buffer[index] = UInt8.random(in: 0...255, using: &generator) }
         }
-        return text
+        return bytes
     }
 
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
+    /// The kernel's random source, opened once.
+    private static let urandom: Int32 = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+
+    /// Lowercase hexadecimal digits of `bytes`.
+    static func hex(_ bytes: ArraySlice<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            var index = 0
+            for byte in bytes {
+                text[index] = hexDigits[Int(byte >> 4)]
+                text[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 extension Character {

@@ -68,17 +68,31 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
-    private static let formatterLock = NSLock()
-
-    private static func timestamp() -> String {
-        formatterLock.lock()
-        defer { formatterLock.unlock() }
-        return formatter.string(from: Date())
+    /// The current time as RFC 3339 UTC with milliseconds (`2026-11-30T17:58:31.123Z`),
+    /// formatted without a shared formatter or a lock.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let milliseconds = Int(now.tv_nsec / 1_000_000)
+        var text = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var value = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, 4, at: 0); text[4] = UInt8(ascii: "-")
+        put(Int(parts.tm_mon) + 1, 2, at: 5); text[7] = UInt8(ascii: "-")
+        put(Int(parts.tm_mday), 2, at: 8); text[10] = UInt8(ascii: "T")
+        put(Int(parts.tm_hour), 2, at: 11); text[13] = UInt8(ascii: ":")
+        put(Int(parts.tm_min), 2, at: 14); text[16] = UInt8(ascii: ":")
+        put(Int(parts.tm_sec), 2, at: 17); text[19] = UInt8(ascii: ".")
+        put(milliseconds, 3, at: 20); text[23] = UInt8(ascii: "Z")
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// One daemon's Prometheus registry, with help text on every metric so `promtool check
@@ -14,6 +15,15 @@ public final class PlatformMetrics: Sendable {
     ]
 
     private let inFlight: Gauge
+    private let requestSeries = NIOLockedValueBox<[RequestSeries: (count: Counter, latency: DurationHistogram)]>([:])
+
+    /// One request series: routes are patterns, so the set is bounded.
+    private struct RequestSeries: Hashable {
+        let listener: String
+        let route: String
+        let method: String
+        let status: Int
+    }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -26,8 +36,22 @@ public final class PlatformMetrics: Sendable {
     /// Records one finished HTTP request. `route` is the matched route pattern (bounded
     /// cardinality), never the raw path.
     public func recordRequest(listener: String, route: String, method: String, status: Int, duration: Duration) {
-        counter("kisum_http_requests_total", help: "HTTP requests handled, by listener, route, method and status.", labels: [("listener", listener), ("route", route), ("method", method), ("status", String(status))]).increment()
-        latency("kisum_http_request_duration_seconds", help: "HTTP request latency, by listener, route and method.", labels: [("listener", listener), ("route", route), ("method", method)]).record(duration)
+        let handles = requestHandles(RequestSeries(listener: listener, route: route, method: method, status: status))
+        handles.count.increment()
+        handles.latency.record(duration)
+    }
+
+    /// The request series' metric handles, made once per series (the registry builds names
+    /// and labels under its lock; this is one hash look-up).
+    private func requestHandles(_ series: RequestSeries) -> (count: Counter, latency: DurationHistogram) {
+        if let known = requestSeries.withLockedValue({ $0[series] }) { return known }
+        let made = (count: counter("kisum_http_requests_total", help: "HTTP requests handled, by listener, route, method and status.",
+                                   labels: [("listener", series.listener), ("route", series.route), ("method", series.method),
+                                            ("status", String(series.status))]),
+                    latency: latency("kisum_http_request_duration_seconds", help: "HTTP request latency, by listener, route and method.",
+                                     labels: [("listener", series.listener), ("route", series.route), ("method", series.method)]))
+        requestSeries.withLockedValue { $0[series] = made }
+        return made
     }
 
     func requestStarted() { inFlight.increment() }

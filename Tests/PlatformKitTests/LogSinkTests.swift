@@ -1,0 +1,68 @@
+import Foundation
+@testable import PlatformKit
+import Testing
+
+/// The daemon's log sink never makes a caller wait on its output, keeps what it can, and
+/// says how much it dropped.
+@Suite struct LogSinkTests {
+    /// An output that blocks until released, as a stalled pipe does.
+    final class StalledOutput: LogSink {
+        let memory = MemoryLogSink()
+        let released = NSCondition()
+        nonisolated(unsafe) var open = false
+
+        func write(line: String) {
+            released.lock()
+            while !open { released.wait() }
+            released.unlock()
+            memory.write(line: line)
+        }
+
+        func release() {
+            released.lock()
+            open = true
+            released.broadcast()
+            released.unlock()
+        }
+    }
+
+    @Test func aStalledOutputNeverBlocksAWriterAndDropsAreCounted() throws {
+        let output = StalledOutput()
+        let sink = BufferedLogSink(capacity: 10, output: output)
+        let started = ContinuousClock.now
+        for index in 0..<100 { sink.write(line: "line \(index)") }
+        // 100 writes against an output that accepts nothing: none waited on it.
+        #expect(ContinuousClock.now - started < .seconds(1))
+        output.release()
+        sink.flush(within: .seconds(10))
+        let written = output.memory.lines.joined(separator: "\n").split(separator: "\n").map(String.init)
+        // What the (stalled) writer took before stalling and ten queued lines were kept, in
+        // order; the rest were dropped and said so.
+        let kept = written.filter { $0.hasPrefix("line ") }
+        #expect(kept.count >= 10 && kept.count < 100)
+        #expect(kept == (0..<kept.count).map { "line \($0)" })
+        let report = try #require(written.first { $0.contains("log lines dropped") })
+        let fields = try #require(JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: String])
+        #expect(Int(fields["dropped"] ?? "") == 100 - kept.count)
+        #expect(sink.droppedLines == 100 - kept.count)
+    }
+
+    @Test func linesArriveInOrderAndFlushWaitsForThem() {
+        let output = MemoryLogSink()
+        let sink = BufferedLogSink(output: output)
+        for index in 0..<1_000 { sink.write(line: "\(index)") }
+        sink.flush(within: .seconds(10))
+        let written = output.lines.joined(separator: "\n").split(separator: "\n").map(String.init)
+        #expect(written == (0..<1_000).map(String.init))
+        #expect(sink.droppedLines == 0)
+    }
+
+    @Test func timestampsAreRFC3339UTCWithMilliseconds() throws {
+        let text = JSONLogHandler.timestamp()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let parsed = try #require(formatter.date(from: text), "\(text)")
+        #expect(abs(parsed.timeIntervalSinceNow) < 5)
+        #expect(text.count == 24 && text.hasSuffix("Z"))
+    }
+}
