@@ -38,6 +38,7 @@ let package = Package(
         .executable(name: "kisum-core", targets: ["kisum-core"]),
         .executable(name: "kisum-auth", targets: ["kisum-auth"]),
         .executable(name: "kisum-admin", targets: ["kisum-admin"]),
+        .executable(name: "bench-hello", targets: ["bench-hello"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -53,6 +54,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
     ],
     targets: [
@@ -88,7 +90,7 @@ let package = Package(
             name: "PlatformDaemon",
             dependencies: ["PlatformKit", "PlatformPostgres", "PlatformRedis", "ServiceAuth", "AccessControl", .hummingbird, .logging,
                            .metrics, .prometheus, .serviceLifecycle, .unixSignals, .asyncHTTPClient, .nioCore,
-                           .nioConcurrency],
+                           .nioConcurrency, .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
 
         // What every service other than Auth needs to trust Auth's tokens.
@@ -102,7 +104,7 @@ let package = Package(
         .target(
             name: "CanaryService",
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis", "AccessControl", .hummingbird, .postgresNIO, .logging, .httpTypes],
-            resources: [.copy("Migrations")],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
         .target(
@@ -138,6 +140,8 @@ let package = Package(
         .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-auth", dependencies: ["AuthService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-admin", dependencies: ["AdminService", "PlatformDaemon"], swiftSettings: strict),
+        // A bare Hummingbird route: the framework's own ceiling in benchmarks.
+        .executableTarget(name: "bench-hello", dependencies: [.hummingbird], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
             dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformSmoke", "PlatformKit", "PlatformPostgres", "ServiceAuth",
@@ -184,7 +188,8 @@ let package = Package(
         .testTarget(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "CoreService", "CanaryService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
-                           "ServiceAuth", "PlatformTesting", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation],
+                           "ServiceAuth", "PlatformTesting", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation,
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .testTarget(
             name: "AdminServiceTests",

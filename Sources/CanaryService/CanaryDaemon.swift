@@ -68,6 +68,8 @@ public struct CanaryDaemon: DaemonApplication {
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
+        router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/canary.openapi", withExtension: "yaml"),
+                              enforced: context.access?.enforcer.declaredRoutes)
         let internalRoutes = context.internalRoutes(on: router, path: "/internal/v1")
         internalRoutes.get("whoami") { _, context in
             EchoReply(requestID: context.trace.requestID, traceID: context.trace.traceID,

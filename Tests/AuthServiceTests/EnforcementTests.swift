@@ -8,6 +8,7 @@ import PlatformKit
 import PlatformTesting
 import ServiceAuth
 import Testing
+import Yams
 
 /// The shared enforcement layer at a service (the canary's enforced read): decisions from
 /// memory while Auth's feed is current, and every administrative change refused there within
@@ -104,6 +105,49 @@ import Testing
             #expect(sent - committed < .seconds(1), "allowed \(sent - committed) after the change", sourceLocation: sourceLocation)
             guard sent - committed < .seconds(10) else { throw TestFailure("still allowed 10 s after the change") }
             try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The canary's API document matches its routes and real answers, and each enforced
+    /// operation shows what it needs, from the routes as declared.
+    @Test(.timeLimit(.minutes(3))) func theAPIDocumentShowsWhatEachEnforcedRouteNeeds() async throws {
+        try await enforced { enforced in
+            let token = try await enforced.signIn()
+            let canary = enforced.canary
+            var samples: [[String: Any]] = []
+            func call(_ method: String, _ template: String, _ path: String? = nil, body: String? = nil,
+                      headers: [(String, String)] = [], management: Bool = false) async throws {
+                let base = management ? canary.managementURL : canary.publicURL!
+                let reply = try await TestHTTP.send(method, base + (path ?? template),
+                                                    headers: headers + (body == nil ? [] : [("content-type", "application/json")]), body: body)
+                samples.append(["method": method, "path": template, "status": reply.status, "body": reply.body])
+            }
+            let note = "/v1/notes/\(enforced.note)", enforcedNote = "/v1/enforced/notes/\(enforced.note)"
+            try await call("GET", "/v1/echo")
+            try await call("POST", "/v1/echo", body: #"{"message":"hi"}"#)
+            try await call("GET", "/v1/slow", "/v1/slow?ms=1")
+            try await call("POST", "/v1/notes", body: #"{"body":"documented"}"#)
+            try await call("GET", "/v1/notes/{id}", note)
+            try await call("GET", "/v1/enforced/notes/{id}", enforcedNote, headers: [("authorization", "Bearer \(token)"), ("x-org", "acme")])
+            try await call("GET", "/v1/enforced/notes/{id}", enforcedNote, headers: [("x-org", "acme")])  // an error answer
+            try await call("POST", "/internal/v1/relay", management: true)  // no credential: an error answer
+
+            let served = try await TestHTTP.get(canary.managementURL + "/openapi.yaml")
+            #expect(served.status == 200)
+            let check = try await APIDocumentCheck.run(document: served.body, samples: samples)
+            #expect(check.status == 0, "\(check.output)")
+            let infrastructure: Set<String> = ["/health", "/ready", "/metrics", "/openapi.yaml"]
+            let routed = APIDocumentCheck.normalise(canary.publicRoutes + canary.managementRoutes)
+                .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) }
+            #expect(check.documented == routed, "documented only: \(check.documented.subtracting(routed)); routed only: \(routed.subtracting(check.documented))")
+
+            // What the enforced read needs is in its operation; the open routes say nothing.
+            let document = try #require(try Yams.load(yaml: served.body) as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            let access = (paths["/v1/enforced/notes/{id}"]?["get"] as? [String: Any])?["x-kisum-access"] as? [String: String]
+            #expect(access?["module"] == "core_app" && access?["permission"] == "core_app.projects.read", "\(String(describing: access))")
+            #expect(access?["company"]?.contains("x-org") == true)
+            #expect((paths["/v1/notes/{id}"]?["get"] as? [String: Any])?["x-kisum-access"] == nil)
         }
     }
 

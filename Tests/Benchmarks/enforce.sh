@@ -1,7 +1,9 @@
 # The shared access layer at a service: the canary's note read unenforced and enforced (token,
 # x-org, module and permission) — warm, with Redis stopped, and with the change feed cut (an
 # nginx in front of Auth refusing /access-feed, so every decision asks Auth) — next to nginx's
-# `return 200` on loopback (this machine's HTTP ceiling). Every row: wrk -t2 -c64, 5 s warm-up,
+# `return 200` on loopback (this machine's HTTP ceiling), a bare Hummingbird route, one core's
+# RSA-2048 sign rate, and Auth's own paths (JWKS, /auth/me/access, refresh, login) at the same
+# level. Every row: wrk -t2 -c64, 5 s warm-up,
 # 20 s measured, LOG_LEVEL as given (info as deployed, then warning). Sourced by ./kisum bench enforce.
 bench_enforce() {
     command -v nginx >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
@@ -32,16 +34,30 @@ bench_enforce() {
         AUTH_INTERNAL_URL="http://127.0.0.1:$auth_mgmt" "$bin/kisum-core" >"$tmp/core.log" 2>&1 &
     pids+=($!)
     wait_ready "http://127.0.0.1:$core_port"
-    env KISUM_ENV=dev LOG_LEVEL=warning KISUM_PUBLIC_LISTEN="127.0.0.1:$auth_port" KISUM_MANAGEMENT_LISTEN="127.0.0.1:$auth_mgmt" \
-        AUTH_DB_URL="postgres://kisum_auth_app:r@127.0.0.1:$pg_port/kisum_auth?sslmode=disable" AUTH_DB_POOL_MAX=16 \
-        REDIS_URL="redis://127.0.0.1:$redis_port" \
-        INTERNAL_SIGNING_KEY="$auth_private" INTERNAL_TRUSTED_KEYS="core=$core_public,canary=$canary_public,admin=$admin_public" \
-        AUTH_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" AUTH_CACHE_INTEGRITY_KEY="$(head -c 32 /dev/urandom | base64)" \
-        JWT_ISSUER="http://127.0.0.1:$auth_port" JWT_AUDIENCE=kisum CORE_INTERNAL_URL="http://127.0.0.1:$core_port" \
-        ACCESS_TOKEN_TTL=1h LOGIN_RATE_LIMIT_PER_IP=100000 LOGIN_RATE_LIMIT_PER_EMAIL=10000 \
-        "$bin/kisum-auth" >"$tmp/auth.log" 2>&1 &
+    # start_auth NAME PUBLIC_PORT MGMT_PORT LOG_LEVEL: instances share the database and keys.
+    local key_encryption cache_integrity
+    key_encryption="$(head -c 32 /dev/urandom | base64)"; cache_integrity="$(head -c 32 /dev/urandom | base64)"
+    start_auth() {
+        env KISUM_ENV=dev LOG_LEVEL="$4" KISUM_PUBLIC_LISTEN="127.0.0.1:$2" KISUM_MANAGEMENT_LISTEN="127.0.0.1:$3" \
+            AUTH_DB_URL="postgres://kisum_auth_app:r@127.0.0.1:$pg_port/kisum_auth?sslmode=disable" AUTH_DB_POOL_MAX=16 \
+            REDIS_URL="redis://127.0.0.1:$redis_port" \
+            INTERNAL_SIGNING_KEY="$auth_private" INTERNAL_TRUSTED_KEYS="core=$core_public,canary=$canary_public,admin=$admin_public" \
+            AUTH_KEY_ENCRYPTION_KEY="$key_encryption" AUTH_CACHE_INTEGRITY_KEY="$cache_integrity" \
+            JWT_ISSUER="http://127.0.0.1:$auth_port" JWT_AUDIENCE=kisum CORE_INTERNAL_URL="http://127.0.0.1:$core_port" \
+            ACCESS_TOKEN_TTL=1h LOGIN_RATE_LIMIT_PER_IP=100000 LOGIN_RATE_LIMIT_PER_EMAIL=10000 REFRESH_RATE_LIMIT_PER_IP=100000 \
+            "$bin/kisum-auth" >"$tmp/auth-$1.log" 2>&1 &
+        pids+=($!)
+        wait_ready "http://127.0.0.1:$3"
+    }
+    # The warning-level instance serves the canaries (feed and fallbacks); each level's Auth rows
+    # are measured on the instance at that level.
+    local auth_info_port auth_info_mgmt
+    auth_info_port="$(free_port)"; auth_info_mgmt="$(free_port)"
+    start_auth warning "$auth_port" "$auth_mgmt" warning
+    start_auth info "$auth_info_port" "$auth_info_mgmt" info
+    local hello_port; hello_port="$(free_port)"
+    "$bin/bench-hello" "$hello_port" >"$tmp/hello.log" 2>&1 &
     pids+=($!)
-    wait_ready "http://127.0.0.1:$auth_mgmt"
 
     # nginx: the ceiling (return 200), and a gate in front of Auth that cuts the feed.
     mkdir -p "$tmp/nginx"
@@ -65,14 +81,18 @@ CONF
     nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx/out.log" 2>&1 &
     pids+=($!)
 
-    say "signing in 600 users (200 for load, 2 × 200 whose sessions are revoked to time propagation)"
+    say "signing in 1000 users (200 for load, 2 × 200 whose sessions are revoked to time propagation, 400 for refresh)"
     local i reply
-    : >"$tmp/all-tokens"
-    for i in $(seq 1 600); do
+    : >"$tmp/all-tokens"; : >"$tmp/all-refresh"
+    for i in $(seq 1 1000); do
         reply="$(curl -sf -H 'content-type: application/json' -d "{\"email\":\"u$i@bench.test\",\"password\":\"$password\"}" \
             "http://127.0.0.1:$auth_port/auth/login")"
         echo "$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$reply") c$i" >>"$tmp/all-tokens"
+        sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p' <<<"$reply" >>"$tmp/all-refresh"
     done
+    # Refresh tokens are single use: each level's warm-up and measurement get their own sessions.
+    sed -n '601,700p' "$tmp/all-refresh" >"$tmp/refresh-info-warmup"; sed -n '701,800p' "$tmp/all-refresh" >"$tmp/refresh-info"
+    sed -n '801,900p' "$tmp/all-refresh" >"$tmp/refresh-warning-warmup"; sed -n '901,1000p' "$tmp/all-refresh" >"$tmp/refresh-warning"
     sed -n '1,200p' "$tmp/all-tokens" >"$tmp/tokens"
     sed -n '201,400p' "$tmp/all-tokens" >"$tmp/revoke-direct"
     sed -n '401,600p' "$tmp/all-tokens" >"$tmp/revoke-cut"
@@ -91,6 +111,8 @@ CONF
     }
     local level port mgmt cut_port cut_mgmt
     run_wrk64 "nginx return 200 (ceiling)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$nginx_port"
+    run_wrk64 "bare Hummingbird hello-world (release)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$hello_port/"
+    echo "openssl speed rsa2048, one core: $(openssl speed -seconds 10 rsa2048 2>/dev/null | awk '/^rsa 2048/ {print $6}') signatures/s"
     for level in info warning; do
         port="$(free_port)"; mgmt="$(free_port)"; cut_port="$(free_port)"; cut_mgmt="$(free_port)"
         start_canary "direct-$level" "$port" "$mgmt" "http://127.0.0.1:$auth_mgmt" "$level"
@@ -106,6 +128,17 @@ CONF
         start_redis "$tmp/redis" "$redis_port"
         run_wrk64 "[$level] note read, enforced, feed cut (Auth per request)" "$ROOT/Tests/Benchmarks/canary-notes.lua" \
             "http://127.0.0.1:$cut_port" PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
+        local a_port
+        if [ "$level" = info ]; then a_port="$auth_info_port"; else a_port="$auth_port"; fi
+        run_wrk64 "[$level] auth GET /.well-known/jwks.json (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" \
+            "http://127.0.0.1:$a_port/.well-known/jwks.json"
+        run_wrk64 "[$level] auth GET /auth/me/access, warm" "$ROOT/Tests/Benchmarks/auth-access.lua" "http://127.0.0.1:$a_port" \
+            TOKENS="$tmp/tokens"
+        env REFRESH="$tmp/refresh-$level-warmup" THREADS=2 wrk -t2 -c64 -d5s -s "$ROOT/Tests/Benchmarks/auth-refresh.lua" \
+            "http://127.0.0.1:$a_port" >/dev/null
+        env REFRESH="$tmp/refresh-$level" THREADS=2 wrk -t2 -c64 -d20s -s "$ROOT/Tests/Benchmarks/auth-refresh.lua" \
+            "http://127.0.0.1:$a_port" | sed -n "s|^RESULT |[$level] auth POST /auth/refresh (c64, 20 s): |p"
+        run_wrk64 "[$level] auth POST /auth/login" "$ROOT/Tests/Benchmarks/auth-login.lua" "http://127.0.0.1:$a_port" PASSWORD="$password"
         echo "[$level] enforced decisions from memory: $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_from_memory_total //p') of $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_total //p')"
     done
     say "propagation: session revoked in Auth → refused at the canary (200 each)"
@@ -113,7 +146,7 @@ CONF
         --route "http://127.0.0.1:$port/v1/enforced/notes/1" --tokens "$tmp/revoke-direct" | sed -n 's/^RESULT /propagation, feed healthy: /p'
     "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
         --route "http://127.0.0.1:$cut_port/v1/enforced/notes/1" --tokens "$tmp/revoke-cut" | sed -n 's/^RESULT /propagation, feed cut: /p'
-    echo "error log lines: auth $(grep -c '"level":"error"' "$tmp/auth.log" || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
+    echo "error log lines: auth $(cat "$tmp"/auth-*.log | grep -c '"level":"error"' || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
 }
 
 # run_wrk64 NAME SCRIPT URL [ENV...]: 5 s warm-up, then 20 s measured at 64 connections.

@@ -1,5 +1,5 @@
 import Logging
-import PlatformKit
+@testable import PlatformKit
 import Testing
 
 @Suite struct LogRedactionTests {
@@ -57,6 +57,20 @@ import Testing
     @Test func harmlessTextIsUnchanged() {
         #expect(LogRedaction.scrub("request completed in 3 ms") == "request completed in 3 ms")
         #expect(LogRedaction.scrub("GET /auth/sessions") == "GET /auth/sessions")
+    }
+
+    /// The fast path (a byte scan instead of a regular expression) lets nothing through that
+    /// the patterns would mask, whatever the case.
+    @Test func theFastPathIgnoresCase() {
+        #expect(!LogRedaction.scrub("header AUTHORIZATION: BEARER abcdefghijklmnop").contains("abcdefghijklmnop"))
+        #expect(!LogRedaction.scrub("Basic dXNlcjpwYXNzd29yZA==").contains("dXNlcjpwYXNzd29yZA"))
+        #expect(!LogRedaction.scrub("PassWord=hunter22 rest").contains("hunter22"))
+        #expect(!LogRedaction.scrub("API-KEY: s3cr3tvalue").contains("s3cr3tvalue"))
+        #expect(!LogRedaction.scrub("postgres://kisum:pw123@db/kisum").contains("pw123"))
+        #expect(LogRedaction.containsIgnoringASCIICase("xxTOKENxx", "token"))
+        #expect(!LogRedaction.containsIgnoringASCIICase("tok", "token"))
+        #expect(!LogRedaction.containsIgnoringASCIICase("ünïcödé only", "api"))
+        #expect(LogRedaction.isSensitive(key: "X-Refresh-Token") && !LogRedaction.isSensitive(key: "route"))
     }
 }
 

@@ -22,6 +22,8 @@ public final class AccessEnforcer: Sendable {
     public let adminState: AccessState<AdminContextAnswer>
     let metrics: PlatformMetrics
     let logger: Logger
+    /// The routes declared behind this enforcer, with their requirements (for the API document).
+    public let declaredRoutes = DeclaredRoutes()
     private let decisions: Counter
     private let fromMemory: Counter
     private let unavailable: Counter

@@ -63,15 +63,10 @@ struct AccessRequirementMiddleware: RouterMiddleware {
 extension RouterMethods where Context == PlatformRequestContext {
     /// Routes under `path` for signed-in members of the company named by `x-org`: every request
     /// passes `enforcer` first (token, `x-org`, the access ladder) and its handlers get an
-    /// `AccessRequestContext` carrying the identity and access.
-    public func enforced(_ path: RouterPath = "", by enforcer: AccessEnforcer) -> RouterGroup<AccessRequestContext> {
-        group(path, context: AccessRequestContext.self).add(middleware: AccessEnforcementMiddleware(enforcer: enforcer))
-    }
-}
-
-extension RouterMethods where Context == AccessRequestContext {
-    /// Routes under `path` that also need `module` (and `permission`, if given).
-    public func requires(_ path: RouterPath = "", module: String, permission: String? = nil) -> RouterGroup<AccessRequestContext> {
-        group(path).add(middleware: AccessRequirementMiddleware(requirement: AccessRequirement(module: module, permission: permission)))
+    /// `AccessRequestContext` carrying the identity and access. Call it on the router itself
+    /// (the declared paths, shown in the API document, start where it is called).
+    public func enforced(_ path: RouterPath = "", by enforcer: AccessEnforcer) -> EnforcedRoutes {
+        EnforcedRoutes(base: group(path, context: AccessRequestContext.self).add(middleware: AccessEnforcementMiddleware(enforcer: enforcer)),
+                       prefix: DeclaredRoutes.join("", path.description), requirement: nil, declared: enforcer.declaredRoutes)
     }
 }

@@ -2,6 +2,8 @@ import AccessControl
 import Foundation
 import JWTKit
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import ServiceAuth
 
 /// The keys this instance signs and publishes with, reloaded from the database by the key
@@ -9,24 +11,27 @@ import ServiceAuth
 public final class KeyRing: Sendable {
     private struct State {
         var keys: [StoredSigningKey] = []
-        var signer: JWTKeyCollection?
+        var signer: AccessTokenSigner?
         var activeKid: String?
         var verifier = JWTKeyCollection()
         var publishedKids: Set<String> = []
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Threads that compute signatures (sized to the cores, as password hashing is).
+    private let signing: NIOThreadPool
 
-    public init() {}
+    public init(signingThreads: Int = System.coreCount) {
+        signing = NIOThreadPool(numberOfThreads: max(1, signingThreads))
+        signing.start()
+    }
+
+    deinit { signing.shutdownGracefully { _ in } }
 
     /// Replaces the ring with `keys`.
     public func load(_ keys: [StoredSigningKey]) async throws {
         let active = keys.last { $0.state == .active }
-        var signer: JWTKeyCollection?
-        if let active {
-            signer = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: active.material.privatePEM),
-                                                  digestAlgorithm: .sha256, kid: JWKIdentifier(string: active.material.kid))
-        }
+        let signer = try active.map { try AccessTokenSigner(privatePEM: $0.material.privatePEM, kid: $0.material.kid) }
         let published = keys.filter { $0.state != .retired }
         let verifier = JWTKeyCollection()
         for key in published {
@@ -60,11 +65,10 @@ public final class KeyRing: Sendable {
     /// The JWKS document.
     public func jwks() -> JWKSDocument { JWKSDocument(keys: published.map(\.material.publicJWK)) }
 
-    /// Signs `claims` with the active key (RS256, `kid` in the header).
+    /// Signs `claims` with the active key (RS256, `kid` in the header), on the signing threads.
     public func sign(_ claims: some JWTPayload) async throws -> String {
-        let (signer, kid) = state.withLockedValue { ($0.signer, $0.activeKid) }
-        guard let signer, let kid else { throw KeyRingError.noActiveKey }
-        return try await signer.sign(claims, kid: JWKIdentifier(string: kid))
+        guard let signer = state.withLockedValue({ $0.signer }) else { throw KeyRingError.noActiveKey }
+        return try await signing.runIfActive { try signer.sign(claims) }
     }
 }
 

@@ -57,8 +57,21 @@ public struct PostgresSessionRepository: SessionRepository {
     }
 
     public func refresh(_ token: String, ttl: Duration) async throws -> RefreshOutcome {
-        try await database.withTransaction("session_refresh", logger: logger) { connection in
-            let digest = OpaqueToken.digest(token)
+        // The common case in one round trip: an unused, unexpired token of a live session of an
+        // active user rotates in a single statement. Anything else (a retry in the grace window,
+        // reuse, a token a concurrent refresh just used, an unknown token) finds no row there
+        // and is decided by the full transaction below, which reads under the same locks.
+        let digest = OpaqueToken.digest(token)
+        let next = OpaqueToken.make(prefix: "rt_")
+        let nextSealed = refreshGrace > .zero ? try sealer?.seal(next, kid: Self.graceContext(digest)) : nil
+        let rotated = try await database.execute(
+            RotateRefreshToken(digest: digest, successor: OpaqueToken.digest(next), successorSealed: nextSealed,
+                               ttlSeconds: ttl.secondsValue),
+            operation: "session_refresh_rotate", logger: logger)
+        if let (sessionID, userID) = rotated.first {
+            return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
+        }
+        return try await database.withTransaction("session_refresh", logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, s.expires_at, t.successor_sealed,
                        t.successor, u.status = 'active'
@@ -116,6 +129,51 @@ public struct PostgresSessionRepository: SessionRepository {
                 """, logger: logger)
             return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
         }
+    }
+
+    /// Rotates an unused refresh token in one statement (see `refresh`): locks the token and
+    /// its session, inserts the successor, marks the token used, touches the session and
+    /// audits, or returns no row when the token cannot simply rotate. A refresh that commits
+    /// first makes the locked row fail `used_at IS NULL` on re-check, so the second sees none.
+    struct RotateRefreshToken: PostgresPreparedStatement {
+        static let name = "kisum_rotate_refresh_token"
+        static let sql = """
+            WITH current AS (
+                SELECT t.token_hash, t.session_id, s.user_id, s.expires_at AS session_expires
+                FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+                WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()
+                  AND s.revoked_at IS NULL AND s.expires_at > now() AND u.status = 'active'
+                FOR UPDATE OF t, s
+            ), successor AS (
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+                SELECT $2, session_id, least(session_expires, now() + make_interval(secs => $4)) FROM current
+            ), used AS (
+                UPDATE refresh_tokens t SET used_at = now(), successor = $2, successor_sealed = $3
+                FROM current WHERE t.token_hash = current.token_hash
+            ), seen AS (
+                UPDATE sessions s SET last_seen_at = now() FROM current WHERE s.id = current.session_id
+            ), audited AS (
+                INSERT INTO audit_events (actor, action, target, outcome)
+                SELECT upper(user_id::text), 'refresh', upper(session_id::text), 'ok' FROM current
+            )
+            SELECT session_id, user_id FROM current
+            """
+        static let bindingDataTypes: [PostgresDataType] = [.bytea, .bytea, .bytea, .float8]
+        let digest: ByteBuffer
+        let successor: ByteBuffer
+        let successorSealed: Data?
+        let ttlSeconds: Double
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(digest)
+            bindings.append(successor)
+            if let successorSealed { bindings.append(ByteBuffer(data: successorSealed)) } else { bindings.appendNull() }
+            bindings.append(ttlSeconds)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (UUID, UUID) { try row.decode((UUID, UUID).self) }
     }
 
     /// Authenticated data binding a sealed successor to the token it succeeds.

@@ -71,12 +71,12 @@ public struct JSONLogHandler: LogHandler {
     /// The current time as RFC 3339 UTC with milliseconds (`2026-11-30T17:58:31.123Z`),
     /// formatted without a shared formatter or a lock.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+        let now = Date().timeIntervalSince1970
+        let whole = now.rounded(.down)
+        var seconds = time_t(whole)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let milliseconds = Int(now.tv_nsec / 1_000_000)
+        let milliseconds = min(999, Int((now - whole) * 1000))
         var text = [UInt8](repeating: 0, count: 24)
         func put(_ value: Int, _ width: Int, at offset: Int) {
             var value = value

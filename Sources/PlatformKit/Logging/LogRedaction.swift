@@ -14,8 +14,7 @@ public enum LogRedaction {
 
     /// Whether a metadata key names a credential.
     public static func isSensitive(key: String) -> Bool {
-        let lowered = key.lowercased()
-        return sensitiveKeyFragments.contains { lowered.contains($0) }
+        sensitiveKeyFragments.contains { containsIgnoringASCIICase(key, $0) }
     }
 
     private static let patterns: [NSRegularExpression] = [
@@ -31,12 +30,15 @@ public enum LogRedaction {
         #"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"#,
     ].map { try! NSRegularExpression(pattern: $0) }
 
+    /// Words whose presence (in any case) sends a text through the patterns; "api" covers
+    /// api_key, api-key and apikey, "passw" password and passwd.
+    private static let triggers = ["eyj", "-----begin", "://", "bearer", "basic", "passw", "secret", "token", "api"]
+
     /// Masks credentials found inside free text.
     public static func scrub(_ text: String) -> String {
-        // Fast path: nothing that could match.
-        guard text.contains("eyJ") || text.contains("-----BEGIN") || text.contains("://")
-            || text.range(of: #"(?i)bearer|basic|password|passwd|secret|token|api.?key"#, options: .regularExpression) != nil
-        else { return text }
+        // Fast path, on every logged value: a byte scan, no regular expression, when nothing
+        // could match (the common case: routes, statuses, ids, durations).
+        guard triggers.contains(where: { containsIgnoringASCIICase(text, $0) }) else { return text }
         var result = text
         for (index, pattern) in patterns.enumerated() {
             let range = NSRange(result.startIndex..., in: result)
@@ -44,5 +46,24 @@ public enum LogRedaction {
             result = pattern.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
         return result
+    }
+
+    /// Whether `text` contains `needle` (lowercase ASCII), ignoring ASCII case.
+    static func containsIgnoringASCIICase(_ text: String, _ needle: String) -> Bool {
+        let needle = Array(needle.utf8)
+        guard let first = needle.first else { return true }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] | 0x20 == first | 0x20 {
+                var matched = true
+                for offset in 1..<needle.count where bytes[start + offset] | 0x20 != needle[offset] | 0x20 {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            return false
+        }
     }
 }

@@ -1,0 +1,65 @@
+import HTTPTypes
+import Hummingbird
+import NIOConcurrencyHelpers
+import PlatformKit
+
+/// Routes behind the enforcement layer (see `RouterMethods.enforced`). Every route added here,
+/// or in a group made from it, is recorded with its requirement in the enforcer's
+/// `declaredRoutes`, so the daemon's API document shows what each route needs.
+public struct EnforcedRoutes: RouterMethods {
+    public typealias Context = AccessRequestContext
+
+    let base: RouterGroup<AccessRequestContext>
+    /// The path of `base` as declared (relative to where `enforced` was called).
+    let prefix: String
+    let requirement: AccessRequirement?
+    let declared: DeclaredRoutes
+
+    @discardableResult
+    public func on<Responder: HTTPResponder>(_ path: RouterPath, method: HTTPRequest.Method,
+                                             responder: Responder) -> Self where Responder.Context == Context {
+        declared.record(DeclaredRoute(method: method.rawValue, path: DeclaredRoutes.join(prefix, path.description), requirement: requirement))
+        base.on(path, method: method, responder: responder)
+        return self
+    }
+
+    @discardableResult
+    public func add(middleware: any MiddlewareProtocol<Request, Response, Context>) -> Self {
+        base.add(middleware: middleware)
+        return self
+    }
+
+    /// Routes under `path` that also need `module` (and `permission`, if given).
+    public func requires(_ path: RouterPath = "", module: String, permission: String? = nil) -> EnforcedRoutes {
+        let requirement = AccessRequirement(module: module, permission: permission)
+        return EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement)),
+                              prefix: DeclaredRoutes.join(prefix, path.description), requirement: requirement, declared: declared)
+    }
+}
+
+/// One enforced route as declared: who may call it is a member of the `x-org` company with
+/// `requirement` (nil: company access alone).
+public struct DeclaredRoute: Sendable, Hashable, CustomStringConvertible {
+    public let method: String
+    /// The route's path pattern, e.g. `/v1/enforced/notes/{id}`.
+    public let path: String
+    public let requirement: AccessRequirement?
+
+    public var description: String { "\(method) \(path) [\(requirement?.description ?? "company access")]" }
+}
+
+/// The enforced routes a daemon declared, in order.
+public final class DeclaredRoutes: Sendable {
+    private let routes = NIOLockedValueBox<[DeclaredRoute]>([])
+
+    public init() {}
+
+    public var all: [DeclaredRoute] { routes.withLockedValue { $0 } }
+
+    func record(_ route: DeclaredRoute) { routes.withLockedValue { $0.append(route) } }
+
+    /// `/a/b` + `c/{id}` → `/a/b/c/{id}`.
+    static func join(_ prefix: String, _ path: String) -> String {
+        "/" + (prefix.split(separator: "/") + path.split(separator: "/")).joined(separator: "/")
+    }
+}
