@@ -1,6 +1,7 @@
 @testable import AccessControl
 import NIOConcurrencyHelpers
 import PlatformKit
+import PlatformTesting
 import Testing
 
 /// Identical questions to Auth in flight are asked once, and a shared answer is never staler
@@ -80,30 +81,5 @@ import Testing
             }
         }
         #expect(failures == 5)
-    }
-}
-
-/// A one-shot gate: `wait` returns once `open` has been called (also if called before).
-final class AsyncGate: Sendable {
-    private let state = NIOLockedValueBox<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resume = state.withLockedValue { state -> Bool in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resume { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLockedValue { state in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume() }
     }
 }

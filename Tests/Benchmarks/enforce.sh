@@ -116,9 +116,12 @@ CONF
     for level in info warning; do
         port="$(free_port)"; mgmt="$(free_port)"; cut_port="$(free_port)"; cut_mgmt="$(free_port)"
         start_canary "direct-$level" "$port" "$mgmt" "http://127.0.0.1:$auth_mgmt" "$level"
+        local canary_pid="${pids[${#pids[@]}-1]}"
         start_canary "cut-$level" "$cut_port" "$cut_mgmt" "http://127.0.0.1:$gate_port" "$level"
         run_wrk64 "[$level] canary GET /health (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$port/health"
+        profile "$level-unenforced" "$canary_pid"
         run_wrk64 "[$level] note read, unenforced" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
+        profile "$level-enforced" "$canary_pid"
         run_wrk64 "[$level] note read, enforced, warm" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
             PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
         stop_redis "$tmp/redis"
@@ -147,6 +150,15 @@ CONF
     "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
         --route "http://127.0.0.1:$cut_port/v1/enforced/notes/1" --tokens "$tmp/revoke-cut" | sed -n 's/^RESULT /propagation, feed cut: /p'
     echo "error log lines: auth $(cat "$tmp"/auth-*.log | grep -c '"level":"error"' || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
+}
+
+# profile NAME PID: with BENCH_PERF=DIR, samples PID's stacks (perf, 299 Hz) during the next
+# row's measured 20 s into DIR/NAME.data (read with `perf report -i`).
+profile() {
+    [ -n "${BENCH_PERF:-}" ] || return 0
+    command -v perf >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null; }
+    mkdir -p "$BENCH_PERF"
+    (sleep 6; perf record -q -F 299 -g -p "$2" -o "$BENCH_PERF/$1.data" -- sleep 15 >/dev/null 2>&1) &
 }
 
 # run_wrk64 NAME SCRIPT URL [ENV...]: 5 s warm-up, then 20 s measured at 64 connections.

@@ -6,31 +6,8 @@ import ServiceLifecycle
 import Testing
 
 /// A background service that ignores graceful shutdown and cancellation until released.
-private final class Latch: Sendable {
-    private let state = NIOLockedValueBox<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let open = state.withLockedValue { state in
-                if !state.open { state.waiters.append(continuation) }
-                return state.open
-            }
-            if open { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLockedValue { state in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume() }
-    }
-}
-
 private struct StubbornService: Service {
-    let latch: Latch
+    let latch: AsyncGate
     func run() async throws { await latch.wait() }
 }
 
@@ -38,7 +15,7 @@ private struct StubbornDaemon: DaemonApplication {
     static let descriptor = DaemonDescriptor(
         name: "stubborn", publicPort: nil, managementPort: 0, databasePrefix: nil, redis: .none,
         callsServices: false, servesInternalRoutes: false)
-    static let latch = Latch()
+    static let latch = AsyncGate()
 
     init(context: DaemonContext) async throws {}
     var backgroundServices: [any Service] { [StubbornService(latch: Self.latch)] }
