@@ -41,9 +41,11 @@ public enum APIDocumentAccess {
             let method = route.method.lowercased()
             guard var item = paths[route.path], var operation = item[method] else { continue }
             var access: [(Node, Node)] = [(Node("company"), Node("the member's company, named by the x-org header (id or slug)"))]
-            if let requirement = route.requirement {
+            if route.requirements.count == 1, let requirement = route.requirements.first {
                 access.append((Node("module"), Node(requirement.module)))
                 if let permission = requirement.permission { access.append((Node("permission"), Node(permission))) }
+            } else if !route.requirements.isEmpty {
+                access.append((Node("all_of"), .sequence(Node.Sequence(route.requirements.map { Node($0.description) }))))
             }
             operation["x-kisum-access"] = .mapping(Node.Mapping(access))
             item[method] = operation

@@ -47,10 +47,12 @@ import Testing
         let sent = ContinuousClock.now
         let cursor = AccessFeedCursor(tx: 5, id: 0)
         let held = AccessFeedPage(cursor: cursor, events: [], resync: false, completeAgeMilliseconds: 30, heldMilliseconds: 200)
-        #expect(held.completeSince(sent: sent) == sent + .milliseconds(169))
+        #expect(held.completeSince(sent: sent, received: sent + .milliseconds(205)) == sent + .milliseconds(169))
+        // An answer claiming more than the time that passed vouches no later than its arrival.
+        #expect(held.completeSince(sent: sent, received: sent + .milliseconds(100)) == sent + .milliseconds(100))
         // An older Auth that does not say how long it held: from the sending.
         let older = try JSONDecoder().decode(AccessFeedPage.self, from: Data(#"{"cursor":"5-0","events":[],"resync":false,"complete_age_ms":30}"#.utf8))
-        #expect(older.completeSince(sent: sent) == sent - .milliseconds(31))
+        #expect(older.completeSince(sent: sent, received: sent + .milliseconds(5)) == sent - .milliseconds(31))
         let incomplete = AccessFeedPage(cursor: cursor, events: [], resync: false, completeAgeMilliseconds: nil, heldMilliseconds: 200)
         #expect(incomplete.completeSince(sent: sent) == nil)
         let decoded = try JSONDecoder().decode(AccessFeedPage.self, from: JSONEncoder().encode(held))

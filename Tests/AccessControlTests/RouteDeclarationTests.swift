@@ -19,15 +19,18 @@ import Testing
             .get("{id}") { _, _ in "ok" }
         finance.requires(module: "finance", permission: "finance.transactions.write")
             .group("transactions").post("/") { _, _ in "ok" }
+        finance.requires("reports", module: "finance").requires(module: "finance", permission: "finance.reports.read")
+            .get("yearly") { _, _ in "ok" }
         router.get("/open") { _, _ in "ok" }
 
         #expect(enforcer.declaredRoutes.all.map(\.description) == [
             "GET /v1/finance/summary [company access]",
             "GET /v1/finance/transactions/{id} [finance: finance.transactions.read]",
             "POST /v1/finance/transactions [finance: finance.transactions.write]",
+            "GET /v1/finance/reports/yearly [finance + finance: finance.reports.read]",
         ])
         // The router has the same routes (and the open one, undeclared).
         let routed = Set(router.routes.map { "\($0.method) \($0.path)" })
-        #expect(routed.count == 4)
+        #expect(routed.count == 5)
     }
 }

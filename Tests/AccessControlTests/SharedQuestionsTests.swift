@@ -20,13 +20,13 @@ import Testing
     }
 
     @Test func aBurstOnOneKeyAsksOnce() async throws {
-        let questions = SharedQuestions<String, Int>(joinBound: .seconds(30))
+        let questions = SharedQuestions<String, Int, Int>(joinBound: .seconds(30))
         let asker = Asker()
         try await withDeadline(.seconds(10)) {
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<20 { group.addTask { try await questions.answer("session") { try await asker.ask() } } }
+                for _ in 0..<20 { group.addTask { try await questions.answer("session", generation: 1) { try await asker.ask() } } }
                 // Another key is its own question.
-                group.addTask { try await questions.answer("other") { try await asker.ask() } }
+                group.addTask { try await questions.answer("other", generation: 1) { try await asker.ask() } }
                 while questions.inFlight < 2 { try await Task.sleep(for: .milliseconds(5)) }
                 try await Task.sleep(for: .milliseconds(50))
                 asker.gate.open()
@@ -40,13 +40,13 @@ import Testing
     }
 
     @Test func aJoinerAsksAgainWhenTheSharedAnswerCameBackTooLate() async throws {
-        let questions = SharedQuestions<String, Int>(joinBound: .milliseconds(100))
+        let questions = SharedQuestions<String, Int, Int>(joinBound: .milliseconds(100))
         let asker = Asker()
         let answers = try await withDeadline(.seconds(10)) {
             try await withThrowingTaskGroup(of: Int.self) { group in
-                group.addTask { try await questions.answer("session") { try await asker.ask() } }
+                group.addTask { try await questions.answer("session", generation: 1) { try await asker.ask() } }
                 while questions.inFlight < 1 { try await Task.sleep(for: .milliseconds(5)) }
-                group.addTask { try await questions.answer("session") { try await asker.ask() } }
+                group.addTask { try await questions.answer("session", generation: 1) { try await asker.ask() } }
                 while asker.asks.withLockedValue({ $0 }) < 1 { try await Task.sleep(for: .milliseconds(5)) }
                 try await Task.sleep(for: .milliseconds(150))
                 asker.gate.open()
@@ -60,15 +60,36 @@ import Testing
         #expect(answers == [1, 2])
     }
 
+    /// A change applied after a question was sent (a feed event, this service's own write)
+    /// starts a new generation: a request after it asks anew rather than joining.
+    @Test func aQuestionFromBeforeAChangeIsNotJoined() async throws {
+        let questions = SharedQuestions<String, Int, Int>(joinBound: .seconds(30))
+        let asker = Asker()
+        let answers = try await withDeadline(.seconds(10)) {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                group.addTask { try await questions.answer("session", generation: 1) { try await asker.ask() } }
+                while asker.asks.withLockedValue({ $0 }) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+                group.addTask { try await questions.answer("session", generation: 2) { try await asker.ask() } }
+                while asker.asks.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                asker.gate.open()
+                var answers: [Int] = []
+                for try await answer in group { answers.append(answer) }
+                return answers.sorted()
+            }
+        }
+        #expect(answers == [1, 2])
+        #expect(questions.inFlight == 0)
+    }
+
     @Test func aFailureReachesEveryJoiner() async throws {
         struct AuthDown: Error {}
-        let questions = SharedQuestions<String, Int>(joinBound: .seconds(30))
+        let questions = SharedQuestions<String, Int, Int>(joinBound: .seconds(30))
         let gate = AsyncGate()
         let failures = try await withDeadline(.seconds(10)) {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<5 {
                     group.addTask {
-                        do { _ = try await questions.answer("session") { await gate.wait(); throw AuthDown() } } catch is AuthDown { return true }
+                        do { _ = try await questions.answer("session", generation: 1) { await gate.wait(); throw AuthDown() } } catch is AuthDown { return true }
                         return false
                     }
                 }

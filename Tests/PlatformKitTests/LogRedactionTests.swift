@@ -71,6 +71,9 @@ import Testing
         #expect(!LogRedaction.containsIgnoringASCIICase("tok", "token"))
         #expect(!LogRedaction.containsIgnoringASCIICase("ünïcödé only", "api"))
         #expect(LogRedaction.isSensitive(key: "X-Refresh-Token") && !LogRedaction.isSensitive(key: "route"))
+        // Unicode look-alikes the patterns fold (Kelvin sign for k, long s for s) are not let through.
+        #expect(!LogRedaction.scrub("to\u{212A}en=hunter22").contains("hunter22"))
+        #expect(!LogRedaction.scrub("\u{17F}ecret=hunter22").contains("hunter22"))
     }
 }
 

@@ -66,3 +66,23 @@ import Testing
         #expect(text.count == 24 && text.hasSuffix("Z"))
     }
 }
+
+/// Access-log durations and JSON strings are formatted without Foundation's formatter.
+@Suite struct LogFormattingTests {
+    @Test func durationsHaveTwoDecimals() {
+        #expect(Duration.zero.millisecondsText == "0.00")
+        #expect(Duration.microseconds(50).millisecondsText == "0.05")
+        #expect((Duration.milliseconds(12) + .microseconds(345)).millisecondsText == "12.35")
+        #expect(Duration.seconds(2).millisecondsText == "2000.00")
+        #expect(Duration.microseconds(1_005).millisecondsText == "1.01" || Duration.microseconds(1_005).millisecondsText == "1.00")
+    }
+
+    @Test func jsonStringsAreEscapedOnlyWhenNeeded() {
+        var plain = ""
+        plain.appendJSONString("GET /v1/notes/{id} ünï")
+        #expect(plain == "\"GET /v1/notes/{id} ünï\"")
+        var escaped = ""
+        escaped.appendJSONString("a\"b\\c\nd\u{01}")
+        #expect(escaped == #""a\"b\\c\nd\u0001""#)
+    }
+}

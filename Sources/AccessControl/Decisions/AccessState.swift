@@ -35,7 +35,7 @@ public final class AccessState<Value: Sendable>: Sendable {
     }
 
     /// A ticket from `beginFill`, handed back to `store`.
-    public struct FillTicket: Sendable {
+    public struct FillTicket: Sendable, Equatable {
         let epoch: UInt64
     }
 

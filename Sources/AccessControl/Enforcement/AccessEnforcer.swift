@@ -28,8 +28,10 @@ public final class AccessEnforcer: Sendable {
     private let fromMemory: Counter
     private let unavailable: Counter
     /// Identical questions to Auth in flight, asked once.
-    private let contextQuestions = SharedQuestions<AccessState<AccessContextAnswer>.Key, AccessContextAnswer>()
-    private let adminQuestions = SharedQuestions<AccessState<AdminContextAnswer>.Key, AdminContextAnswer>()
+    private let contextQuestions = SharedQuestions<AccessState<AccessContextAnswer>.Key, AccessState<AccessContextAnswer>.FillTicket,
+                                                   AccessContextAnswer>()
+    private let adminQuestions = SharedQuestions<AccessState<AdminContextAnswer>.Key, AccessState<AdminContextAnswer>.FillTicket,
+                                                 AdminContextAnswer>()
     /// When the last "decision unavailable" error was logged (at most one per 10 s).
     private let lastUnavailableLog = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
 
@@ -94,12 +96,14 @@ public final class AccessEnforcer: Sendable {
         state.dropAll()
         adminState.dropAll()
         verifier.dropAll()
+        contextQuestions.forgetAll()
+        adminQuestions.forgetAll()
     }
 
     /// From memory while the feed vouches; else Auth's answer (one question in flight per key),
     /// kept unless a change raced it.
     private func decide<Value: Decodable & Sendable>(
-        in state: AccessState<Value>, sharing questions: SharedQuestions<AccessState<Value>.Key, Value>,
+        in state: AccessState<Value>, sharing questions: SharedQuestions<AccessState<Value>.Key, AccessState<Value>.FillTicket, Value>,
         key: AccessState<Value>.Key, identity: VerifiedIdentity, path: String,
         question: some Encodable & Sendable, subject: @escaping @Sendable (Value) -> (AccessState<Value>.Subject, Date?)?
     ) async throws -> Value {
@@ -108,9 +112,11 @@ public final class AccessEnforcer: Sendable {
             fromMemory.increment()
             return held
         }
+        // The ticket is taken before asking and names the state's generation: a question asked
+        // before a change was applied is neither kept nor joined after it.
+        let ticket = state.beginFill()
         do {
-            return try await questions.answer(key) { [auth] in
-                let ticket = state.beginFill()
+            return try await questions.answer(key, generation: ticket) { [auth] in
                 let reply = try await auth.send(.post, path, json: question)
                 guard reply.status == 200 else { throw AccessContextRefused(status: reply.status) }
                 let answer = try reply.decode(Value.self)

@@ -67,6 +67,6 @@ extension RouterMethods where Context == PlatformRequestContext {
     /// (the declared paths, shown in the API document, start where it is called).
     public func enforced(_ path: RouterPath = "", by enforcer: AccessEnforcer) -> EnforcedRoutes {
         EnforcedRoutes(base: group(path, context: AccessRequestContext.self).add(middleware: AccessEnforcementMiddleware(enforcer: enforcer)),
-                       prefix: DeclaredRoutes.join("", path.description), requirement: nil, declared: enforcer.declaredRoutes)
+                       prefix: DeclaredRoutes.join("", path.description), requirements: [], declared: enforcer.declaredRoutes)
     }
 }

@@ -12,13 +12,14 @@ public struct EnforcedRoutes: RouterMethods {
     let base: RouterGroup<AccessRequestContext>
     /// The path of `base` as declared (relative to where `enforced` was called).
     let prefix: String
-    let requirement: AccessRequirement?
+    /// Every requirement of the groups this one is nested in, outermost first.
+    let requirements: [AccessRequirement]
     let declared: DeclaredRoutes
 
     @discardableResult
     public func on<Responder: HTTPResponder>(_ path: RouterPath, method: HTTPRequest.Method,
                                              responder: Responder) -> Self where Responder.Context == Context {
-        declared.record(DeclaredRoute(method: method.rawValue, path: DeclaredRoutes.join(prefix, path.description), requirement: requirement))
+        declared.record(DeclaredRoute(method: method.rawValue, path: DeclaredRoutes.join(prefix, path.description), requirements: requirements))
         base.on(path, method: method, responder: responder)
         return self
     }
@@ -33,19 +34,22 @@ public struct EnforcedRoutes: RouterMethods {
     public func requires(_ path: RouterPath = "", module: String, permission: String? = nil) -> EnforcedRoutes {
         let requirement = AccessRequirement(module: module, permission: permission)
         return EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement)),
-                              prefix: DeclaredRoutes.join(prefix, path.description), requirement: requirement, declared: declared)
+                              prefix: DeclaredRoutes.join(prefix, path.description), requirements: requirements + [requirement],
+                              declared: declared)
     }
 }
 
-/// One enforced route as declared: who may call it is a member of the `x-org` company with
-/// `requirement` (nil: company access alone).
+/// One enforced route as declared: who may call it is a member of the `x-org` company who
+/// meets every one of `requirements` (none: company access alone).
 public struct DeclaredRoute: Sendable, Hashable, CustomStringConvertible {
     public let method: String
     /// The route's path pattern, e.g. `/v1/enforced/notes/{id}`.
     public let path: String
-    public let requirement: AccessRequirement?
+    public let requirements: [AccessRequirement]
 
-    public var description: String { "\(method) \(path) [\(requirement?.description ?? "company access")]" }
+    public var description: String {
+        "\(method) \(path) [\(requirements.isEmpty ? "company access" : requirements.map(\.description).joined(separator: " + "))]"
+    }
 }
 
 /// The enforced routes a daemon declared, in order.

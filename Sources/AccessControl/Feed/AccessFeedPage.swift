@@ -29,11 +29,12 @@ public struct AccessFeedPage: Sendable, Codable, Equatable, ResponseEncodable {
     }
 
     /// The latest moment, on the consumer's clock, that the feed was certainly complete,
-    /// given when the question was `sent`; nil when the answer does not vouch.
-    public func completeSince(sent: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+    /// given when the question was `sent` and the answer `received`; nil when the answer does
+    /// not vouch. Never later than `received`, whatever the answer claims.
+    public func completeSince(sent: ContinuousClock.Instant, received: ContinuousClock.Instant = .now) -> ContinuousClock.Instant? {
         guard let age = completeAgeMilliseconds else { return nil }
         // Rounding: age is rounded down by Auth, so one millisecond is added back.
-        return sent + .milliseconds(max(0, heldMilliseconds ?? 0)) - .milliseconds(age + 1)
+        return min(received, sent + .milliseconds(max(0, heldMilliseconds ?? 0)) - .milliseconds(age + 1))
     }
 
     enum CodingKeys: String, CodingKey {

@@ -66,7 +66,7 @@ public struct PostgresSessionRepository: SessionRepository {
         let nextSealed = refreshGrace > .zero ? try sealer?.seal(next, kid: Self.graceContext(digest)) : nil
         let rotated = try await database.execute(
             RotateRefreshToken(digest: digest, successor: OpaqueToken.digest(next), successorSealed: nextSealed,
-                               ttlSeconds: ttl.secondsValue),
+                               ttlSeconds: ttl.secondsValue, now: Date()),
             operation: "session_refresh_rotate", logger: logger)
         if let (sessionID, userID) = rotated.first {
             return .rotated(userID: userID, sessionID: sessionID, refreshToken: next)
@@ -141,12 +141,12 @@ public struct PostgresSessionRepository: SessionRepository {
             WITH current AS (
                 SELECT t.token_hash, t.session_id, s.user_id, s.expires_at AS session_expires
                 FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
-                WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()
-                  AND s.revoked_at IS NULL AND s.expires_at > now() AND u.status = 'active'
+                WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $5
+                  AND s.revoked_at IS NULL AND s.expires_at > $5 AND u.status = 'active'
                 FOR UPDATE OF t, s
             ), successor AS (
                 INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
-                SELECT $2, session_id, least(session_expires, now() + make_interval(secs => $4)) FROM current
+                SELECT $2, session_id, least(session_expires, $5 + make_interval(secs => $4)) FROM current
             ), used AS (
                 UPDATE refresh_tokens t SET used_at = now(), successor = $2, successor_sealed = $3
                 FROM current WHERE t.token_hash = current.token_hash
@@ -158,11 +158,13 @@ public struct PostgresSessionRepository: SessionRepository {
             )
             SELECT session_id, user_id FROM current
             """
-        static let bindingDataTypes: [PostgresDataType] = [.bytea, .bytea, .bytea, .float8]
+        static let bindingDataTypes: [PostgresDataType] = [.bytea, .bytea, .bytea, .float8, .timestamptz]
         let digest: ByteBuffer
         let successor: ByteBuffer
         let successorSealed: Data?
         let ttlSeconds: Double
+        /// This instance's clock, as the full transaction judges expiry with.
+        let now: Date
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 4)
@@ -170,6 +172,7 @@ public struct PostgresSessionRepository: SessionRepository {
             bindings.append(successor)
             if let successorSealed { bindings.append(ByteBuffer(data: successorSealed)) } else { bindings.appendNull() }
             bindings.append(ttlSeconds)
+            bindings.append(now)
             return bindings
         }
 

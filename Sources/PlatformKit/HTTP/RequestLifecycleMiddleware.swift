@@ -71,7 +71,7 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
                 "route": .string(route),
                 "path": .string(request.uri.path),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: "%.2f", duration.milliseconds)),
+                "duration_ms": .string(duration.millisecondsText),
             ]
             metadata.merge(context.notes.metadata) { _, new in new }
             if let failure {
@@ -87,6 +87,14 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
 extension Duration {
     /// Milliseconds as a floating point number.
     public var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
+
+    /// Milliseconds with two decimals ("12.34"), as access logs carry them (without
+    /// `String(format:)`, which goes through Foundation's formatter on every request).
+    public var millisecondsText: String {
+        let hundredths = max(0, Int((milliseconds * 100).rounded()))
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
 
     /// Whole milliseconds (rounded down), as wire formats such as `wait_ms` carry them.
     public var wholeMilliseconds: Int { Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) }

@@ -4,16 +4,20 @@ import Prometheus
 
 /// Hands finished lines to a writer thread of its own, so a request never waits on standard
 /// output (a slow terminal, a full pipe, a stalled log shipper). It holds at most `capacity`
-/// lines; past that it drops lines, counts them, and says so in a line of its own once the
-/// writer catches up. The daemon's `main` uses it; call `flush` before exiting.
+/// lines and `capacityBytes` bytes; past that it drops lines, counts them, and says so in a
+/// line of its own once the writer catches up. Errors are written before the caller goes on
+/// (a crash right after loses nothing that explains it). The daemon's `main` uses it; call
+/// `flush` before exiting.
 public final class BufferedLogSink: LogSink, Sendable {
     private struct Queue {
         var lines: [String] = []
+        var bytes = 0
         var dropped = 0
         var writing = false
     }
 
     private let capacity: Int
+    private let capacityBytes: Int
     private let output: any LogSink
     private let queue: ConditionLock<Int>
     private let state = NIOLockedValueBox(Queue())
@@ -21,8 +25,9 @@ public final class BufferedLogSink: LogSink, Sendable {
     private let dropCounter = NIOLockedValueBox<Counter?>(nil)
 
     /// `output`: where the writer thread puts lines (standard output by default).
-    public init(capacity: Int = 20_000, output: any LogSink = StandardOutputLogSink()) {
+    public init(capacity: Int = 20_000, capacityBytes: Int = 16 << 20, output: any LogSink = StandardOutputLogSink()) {
         self.capacity = capacity
+        self.capacityBytes = capacityBytes
         self.output = output
         queue = ConditionLock(value: 0)
         let thread = Thread { [self] in writeForever() }
@@ -32,14 +37,20 @@ public final class BufferedLogSink: LogSink, Sendable {
 
     public func write(line: String) {
         let kept = state.withLockedValue { queue in
-            guard queue.lines.count < capacity else {
+            guard queue.lines.count < capacity, queue.bytes + line.utf8.count <= capacityBytes else {
                 queue.dropped += 1
                 return false
             }
             queue.lines.append(line)
+            queue.bytes += line.utf8.count
             return true
         }
         if kept { wake() }
+    }
+
+    public func write(line: String, urgent: Bool) {
+        write(line: line)
+        if urgent { flush(within: .seconds(1)) }
     }
 
     /// Counts dropped lines in `counter` too (`kisum_log_lines_dropped_total`).
@@ -69,7 +80,7 @@ public final class BufferedLogSink: LogSink, Sendable {
             queue.unlock(withValue: 0)
             while true {
                 let (lines, dropped) = state.withLockedValue { queue -> ([String], Int) in
-                    defer { queue.lines = []; queue.dropped = 0 }
+                    defer { queue.lines = []; queue.bytes = 0; queue.dropped = 0 }
                     queue.writing = !queue.lines.isEmpty || queue.dropped > 0
                     return (queue.lines, queue.dropped)
                 }

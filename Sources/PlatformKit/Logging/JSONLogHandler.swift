@@ -53,7 +53,7 @@ public struct JSONLogHandler: LogHandler {
             line.appendJSONField("source", "\(event.file.split(separator: "/").last ?? ""):\(event.line)")
         }
         line.append("}")
-        sink.write(line: line)
+        sink.write(line: line, urgent: event.level >= .critical)
     }
 
     private static func flatten(_ value: Logger.Metadata.Value) -> String {
@@ -107,6 +107,12 @@ extension String {
 
     mutating func appendJSONString(_ text: String) {
         append("\"")
+        // Most values need no escaping: appended whole, not scalar by scalar.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            append(text)
+            append("\"")
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": append("\\\"")

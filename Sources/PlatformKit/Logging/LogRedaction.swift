@@ -14,7 +14,12 @@ public enum LogRedaction {
 
     /// Whether a metadata key names a credential.
     public static func isSensitive(key: String) -> Bool {
-        sensitiveKeyFragments.contains { containsIgnoringASCIICase(key, $0) }
+        // Non-ASCII keys take Unicode case folding (a Kelvin sign folds to "k").
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let lowered = key.lowercased()
+            return sensitiveKeyFragments.contains { lowered.contains($0) }
+        }
+        return sensitiveKeyFragments.contains { containsIgnoringASCIICase(key, $0) }
     }
 
     private static let patterns: [NSRegularExpression] = [
@@ -37,8 +42,10 @@ public enum LogRedaction {
     /// Masks credentials found inside free text.
     public static func scrub(_ text: String) -> String {
         // Fast path, on every logged value: a byte scan, no regular expression, when nothing
-        // could match (the common case: routes, statuses, ids, durations).
-        guard triggers.contains(where: { containsIgnoringASCIICase(text, $0) }) else { return text }
+        // could match (the common case: routes, statuses, ids, durations). Non-ASCII text always
+        // takes the patterns: their case-insensitive matching folds look-alikes ("ſ", "K").
+        guard text.utf8.contains(where: { $0 >= 0x80 }) || triggers.contains(where: { containsIgnoringASCIICase(text, $0) })
+        else { return text }
         var result = text
         for (index, pattern) in patterns.enumerated() {
             let range = NSRange(result.startIndex..., in: result)

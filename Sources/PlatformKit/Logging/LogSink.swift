@@ -4,9 +4,17 @@ import NIOConcurrencyHelpers
 /// Where finished log lines go.
 public protocol LogSink: Sendable {
     func write(line: String)
+    /// A line that must be out before the caller goes on (critical: the process may be about
+    /// to die). By default the same as `write(line:)`.
+    func write(line: String, urgent: Bool)
 }
 
-/// Writes each line to standard output in one `write(2)` call, so lines never interleave.
+extension LogSink {
+    public func write(line: String, urgent: Bool) { write(line: line) }
+}
+
+/// Writes each line to standard output in one `write(2)` call, so lines never interleave;
+/// retries an interrupted write and waits (up to a second) on a full non-blocking pipe.
 public struct StandardOutputLogSink: LogSink {
     public init() {}
 
@@ -14,11 +22,19 @@ public struct StandardOutputLogSink: LogSink {
         var bytes = Array(line.utf8)
         bytes.append(UInt8(ascii: "\n"))
         bytes.withUnsafeBytes { buffer in
-            var offset = 0
+            var offset = 0, waits = 0
             while offset < buffer.count {
                 let written = Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else if written < 0, errno == EAGAIN || errno == EWOULDBLOCK, waits < 1_000 {
+                    waits += 1
+                    usleep(1_000)
+                } else {
+                    return
+                }
             }
         }
     }
