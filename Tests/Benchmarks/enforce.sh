@@ -10,14 +10,16 @@ bench_enforce() {
     local pg_port redis_port; pg_port="$(free_port)"; redis_port="$(free_port)"
     start_postgres "$tmp/pg" "$pg_port"
     start_redis "$tmp/redis" "$redis_port"
-    bench_databases "$pg_port" core auth canary
+    bench_databases "$pg_port" core auth canary admin
     local password="bench-password-1"
     bench_seed_identity "$pg_port" "$password"
     # The canary's route needs core_app.projects.read: a custom role per company holding it.
     psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -c "
         INSERT INTO roles (id, company_id, key, name, permissions)
             SELECT md5('role' || i)::uuid, md5(i::text)::uuid, 'projects', 'Projects', ARRAY['core_app.projects.read'] FROM generate_series(1, 1000) i;
-        INSERT INTO membership_roles (membership_id, role_id) SELECT md5('membership' || i)::uuid, md5('role' || i)::uuid FROM generate_series(1, 1000) i;"
+        INSERT INTO membership_roles (membership_id, role_id) SELECT md5('membership' || i)::uuid, md5('role' || i)::uuid FROM generate_series(1, 1000) i;
+        INSERT INTO users (id, email, password_hash, platform_roles)
+            SELECT md5('bench-admin')::uuid, 'admin@bench.test', password_hash, '{platform_admin}' FROM users WHERE email = 'u1@bench.test';"
     psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_canary" -c \
         "INSERT INTO canary_notes (body) SELECT 'note ' || i FROM generate_series(1, 1000) i; ANALYZE;"
 
@@ -90,6 +92,21 @@ CONF
         echo "$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$reply") c$i" >>"$tmp/all-tokens"
         sed -n 's/.*"refresh_token":"\([^"]*\)".*/\1/p' <<<"$reply" >>"$tmp/all-refresh"
     done
+    local admin_token
+    admin_token="$(curl -sf -H 'content-type: application/json' -d "{\"email\":\"admin@bench.test\",\"password\":\"$password\"}" \
+        "http://127.0.0.1:$auth_port/auth/login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
+    # start_admin PORT MGMT LOG_LEVEL: Admin's gate on the access layer, following the warning Auth.
+    start_admin() {
+        env KISUM_ENV=dev LOG_LEVEL="$3" KISUM_PUBLIC_LISTEN="127.0.0.1:$1" KISUM_MANAGEMENT_LISTEN="127.0.0.1:$2" \
+            ADMIN_DB_URL="postgres://kisum_admin_app:r@127.0.0.1:$pg_port/kisum_admin?sslmode=disable" ADMIN_DB_POOL_MAX=16 \
+            INTERNAL_SIGNING_KEY="$(cat "$tmp/admin.key")" \
+            AUTH_INTERNAL_URL="http://127.0.0.1:$auth_mgmt" AUTH_JWKS_URL="http://127.0.0.1:$auth_port/.well-known/jwks.json" \
+            JWT_ISSUER="http://127.0.0.1:$auth_port" JWT_AUDIENCE=kisum CORE_INTERNAL_URL="http://127.0.0.1:$core_port" \
+            OPERATIONS_TARGETS="core=http://127.0.0.1:$core_port" \
+            "$bin/kisum-admin" >"$tmp/admin-$3.log" 2>&1 &
+        pids+=($!)
+        wait_ready "http://127.0.0.1:$2"
+    }
     # Refresh tokens are single use: each level's warm-up and measurement get their own sessions.
     sed -n '601,700p' "$tmp/all-refresh" >"$tmp/refresh-info-warmup"; sed -n '701,800p' "$tmp/all-refresh" >"$tmp/refresh-info"
     sed -n '801,900p' "$tmp/all-refresh" >"$tmp/refresh-warning-warmup"; sed -n '901,1000p' "$tmp/all-refresh" >"$tmp/refresh-warning"
@@ -133,6 +150,11 @@ CONF
             "http://127.0.0.1:$cut_port" PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
         local a_port
         if [ "$level" = info ]; then a_port="$auth_info_port"; else a_port="$auth_port"; fi
+        local admin_port admin_mgmt
+        admin_port="$(free_port)"; admin_mgmt="$(free_port)"
+        start_admin "$admin_port" "$admin_mgmt" "$level"
+        run_wrk64 "[$level] admin GET /admin/v1/audit?limit=20 (gate from memory, one admin_db read)" "$ROOT/Tests/Benchmarks/bearer-get.lua" \
+            "http://127.0.0.1:$admin_port/admin/v1/audit?limit=20" TOKEN="$admin_token"
         run_wrk64 "[$level] auth GET /.well-known/jwks.json (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" \
             "http://127.0.0.1:$a_port/.well-known/jwks.json"
         run_wrk64 "[$level] auth GET /auth/me/access, warm" "$ROOT/Tests/Benchmarks/auth-access.lua" "http://127.0.0.1:$a_port" \
@@ -149,7 +171,7 @@ CONF
         --route "http://127.0.0.1:$port/v1/enforced/notes/1" --tokens "$tmp/revoke-direct" | sed -n 's/^RESULT /propagation, feed healthy: /p'
     "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
         --route "http://127.0.0.1:$cut_port/v1/enforced/notes/1" --tokens "$tmp/revoke-cut" | sed -n 's/^RESULT /propagation, feed cut: /p'
-    echo "error log lines: auth $(cat "$tmp"/auth-*.log | grep -c '"level":"error"' || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
+    echo "error log lines: auth $(cat "$tmp"/auth-*.log | grep -c '"level":"error"' || true), admin $(cat "$tmp"/admin-*.log | grep -c '"level":"error"' || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
 }
 
 # profile NAME PID: with BENCH_PERF=DIR, samples PID's stacks (perf, 299 Hz) during the next
