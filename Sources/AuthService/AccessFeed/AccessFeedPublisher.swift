@@ -15,6 +15,11 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         /// How often the table is read without a notification: the feed's heartbeat (a
         /// commit wakes it at once through LISTEN/NOTIFY).
         var heartbeat: Duration = .milliseconds(100)
+        /// How soon the table is read again when a transaction still in flight (anywhere in the
+        /// cluster) holds committed events back: its commit sends no notification, so waiting
+        /// for the heartbeat would delay those events by up to a heartbeat. Doubles while the
+        /// horizon stays held (a long transaction costs a few reads, not a hundred a second).
+        var pendingRetry: Duration = .milliseconds(10)
         /// Events kept in memory for readers that are nearly current.
         var bufferLimit = 20_000
         /// Events kept in the table; a reader further behind resyncs.
@@ -93,14 +98,15 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         let pruneInterval = min(settings.pruneInterval, settings.retention)
         var lastPrune = clock.now - pruneInterval
         var failing = false
+        var heldBackWait = settings.pendingRetry
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let woken = wake.generation
-            var more = false
+            var outcome = PassOutcome.current
             do {
                 // Every step is bounded and abandoned on cancellation, whatever the database
                 // driver does meanwhile: a stopping daemon never waits on it.
                 phases.withLockedValue { $0.pump = "reading" }
-                more = try await withDeadline(Self.stepLimit) { try await self.pass() }
+                outcome = try await withDeadline(Self.stepLimit) { try await self.pass() }
                 if clock.now - lastExpiry >= settings.expiryInterval {
                     lastExpiry = clock.now
                     phases.withLockedValue { $0.pump = "announcing expired delegations" }
@@ -125,13 +131,32 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
                 }
             }
             phases.withLockedValue { $0.pump = "waiting" }
-            if !more { await wake.wait(beyond: woken, for: settings.heartbeat) }
+            switch outcome {
+            case .more:
+                heldBackWait = settings.pendingRetry
+            case .heldBack:
+                await wake.wait(beyond: woken, for: heldBackWait)
+                heldBackWait = min(heldBackWait * 2, settings.heartbeat)
+            case .current:
+                heldBackWait = settings.pendingRetry
+                await wake.wait(beyond: woken, for: settings.heartbeat)
+            }
         }
         phases.withLockedValue { $0.pump = "stopped" }
     }
 
-    /// One read of the table into the buffer. Returns true when more is waiting.
-    func pass() async throws -> Bool {
+    /// What one pass found.
+    enum PassOutcome: Sendable {
+        /// A full page: read again at once.
+        case more
+        /// Read to the horizon, but a transaction in flight holds the horizon back.
+        case heldBack
+        /// Everything committed is in hand.
+        case current
+    }
+
+    /// One read of the table into the buffer.
+    func pass() async throws -> PassOutcome {
         let started = ContinuousClock.now
         guard let head = state.withLockedValue({ $0.head }) else {
             let horizon = try await repository.horizon()
@@ -141,7 +166,7 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
                 state.head = horizon.head
                 state.completeAt = horizon.pending ? nil : started
             }
-            return false
+            return horizon.pending ? .heldBack : .current
         }
         guard let read = try await repository.read(after: head, limit: settings.pageLimit) else {
             // The table no longer reaches our head (a restored or replaced database): start over.
@@ -149,7 +174,7 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
                          metadata: ["cursor": .string(head.description)])
             state.withLockedValue { if $0.head == head { $0 = State() } }
             signal.advance()
-            return true
+            return .more
         }
         let applied = state.withLockedValue { state in
             // Only onto the head it read from: a pass abandoned at its deadline that finishes
@@ -161,9 +186,10 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
             if read.complete { state.completeAt = started }
             return true
         }
-        guard applied else { return false }
+        guard applied else { return .current }
         if !read.events.isEmpty { signal.advance() }
-        return read.events.count == settings.pageLimit
+        if read.events.count == settings.pageLimit { return .more }
+        return read.complete ? .current : .heldBack
     }
 
     /// The events after `cursor`, waiting up to `wait` for some; without a cursor, the feed's
