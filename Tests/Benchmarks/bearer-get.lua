@@ -3,9 +3,4 @@ request = function()
   return wrk.format("GET", nil, { ["authorization"] = "Bearer " .. os.getenv("TOKEN") })
 end
 
-done = function(summary, latency, requests)
-  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
-end
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
