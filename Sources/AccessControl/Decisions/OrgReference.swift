@@ -10,11 +10,7 @@ public struct OrgReference: Sendable, Hashable, CustomStringConvertible {
 
     /// nil when `raw` is neither a UUID nor a slug (`[a-z0-9][a-z0-9-]{1,62}`).
     public init?(_ raw: String) {
-        // Spaces and tabs around are ignored (trimmed here, not by Foundation: every request).
-        var view = Substring(raw)
-        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
-        let text = view.lowercased()
+        let text = HeaderText.trimmed(Substring(raw)).lowercased()
         if let id = UUID(uuidString: text) {
             self.id = id
             self.value = id.uuidString.lowercased()

@@ -42,7 +42,7 @@ struct AccessRoutes: Sendable {
                       memberships: try await repository.memberships(userID: identity.userID))
         }
         router.get("/auth/me/access") { request, context -> Response in
-            if let org = request.headers[.org]?.trimmingCharacters(in: .whitespaces), !org.isEmpty {
+            if let org = request.headers[.org].map({ String(HeaderText.trimmed(Substring($0))) }), !org.isEmpty {
                 return try await access(org: org, request, context).response(from: request, context: context)
             }
             let identity = try await authenticator.authenticate(request, context)

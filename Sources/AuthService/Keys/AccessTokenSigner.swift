@@ -17,14 +17,14 @@ struct AccessTokenSigner: Sendable {
         self.kid = kid
         key = try _RSA.Signing.PrivateKey(pemRepresentation: privatePEM)
         let header = try JSONEncoder().encode(Header(alg: "RS256", kid: kid, typ: "JWT"))
-        headerPrefix = Array(Self.base64URL(header).utf8) + [UInt8(ascii: ".")]
+        headerPrefix = Array(OpaqueToken.base64URL(header).utf8) + [UInt8(ascii: ".")]
     }
 
     func sign(_ payload: some JWTPayload) throws -> String {
         var input = headerPrefix
-        input += Array(Self.base64URL(try Self.payloadEncoder.encode(payload)).utf8)
+        input += Array(OpaqueToken.base64URL(try Self.payloadEncoder.encode(payload)).utf8)
         let signature = try key.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5)
-        return String(decoding: input, as: UTF8.self) + "." + Self.base64URL(signature.rawRepresentation)
+        return String(decoding: input, as: UTF8.self) + "." + OpaqueToken.base64URL(signature.rawRepresentation)
     }
 
     private struct Header: Encodable {
@@ -40,10 +40,4 @@ struct AccessTokenSigner: Sendable {
         return encoder
     }
 
-    static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
 }
