@@ -30,7 +30,7 @@ public final class JWKSVerifier: Sendable {
 
     /// Tokens already verified, until they expire (bounded; dropped with their key).
     struct Verified: Sendable {
-        var tokens: [String: (claims: AccessTokenClaims, kid: String, expires: Date)] = [:]
+        var tokens: VerifiedTokens
         /// Keys the access feed said were retired: refused even while a cached JWKS has them.
         /// Kept with the tokens, so a retirement and a token verified meanwhile cannot cross.
         var retired: Set<String> = []
@@ -47,14 +47,12 @@ public final class JWKSVerifier: Sendable {
     let client: HTTPClient
     let logger: Logger
     private let cache = NIOLockedValueBox(Cache())
-    private let verified = NIOLockedValueBox(Verified())
-    /// Verified tokens kept at most.
-    let verifiedCapacity: Int
+    private let verified: NIOLockedValueBox<Verified>
 
     public init(jwksURL: String, issuer: String, audience: String, cacheTTL: Duration = .seconds(300),
                 minimumRefreshInterval: Duration = .seconds(5), staleLimit: Duration = .seconds(3600),
                 client: HTTPClient = .shared, verifiedCapacity: Int = 50_000, logger: Logger) {
-        self.verifiedCapacity = verifiedCapacity
+        verified = NIOLockedValueBox(Verified(tokens: VerifiedTokens(capacity: verifiedCapacity)))
         self.url = jwksURL
         self.issuer = issuer
         self.audience = audience
@@ -72,9 +70,8 @@ public final class JWKSVerifier: Sendable {
 
     /// The token's claims and the kid that signed it.
     public func verifyWithKey(_ token: String) async throws -> (claims: AccessTokenClaims, kid: String) {
-        let now = Date()
         // One lock on the hot path: retiring a key removes its tokens from this cache.
-        if let known = verified.withLockedValue({ $0.tokens[token] }), known.expires > now {
+        if let known = verified.withLockedValue({ $0.tokens.entry(for: token) }) {
             return (known.claims, known.kid)
         }
         guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid,
@@ -98,12 +95,7 @@ public final class JWKSVerifier: Sendable {
     private func remember(_ token: String, claims: AccessTokenClaims, kid: String) {
         verified.withLockedValue { verified in
             guard !verified.retired.contains(kid) else { return }  // retired while it was being verified
-            if verified.tokens.count >= verifiedCapacity {
-                let now = Date()
-                verified.tokens = verified.tokens.filter { $0.value.expires > now }
-                if verified.tokens.count >= verifiedCapacity { verified.tokens.removeAll(keepingCapacity: true) }
-            }
-            verified.tokens[token] = (claims, kid, claims.exp.value)
+            verified.tokens.remember(token, claims: claims, kid: kid)
         }
     }
 
@@ -112,7 +104,7 @@ public final class JWKSVerifier: Sendable {
     public func retire(kid: String) {
         verified.withLockedValue { verified in
             verified.retired.insert(kid)
-            verified.tokens = verified.tokens.filter { $0.value.kid != kid }
+            verified.tokens.drop(kid: kid)
         }
         cache.withLockedValue { $0.lastAttempt = nil }
     }

@@ -24,6 +24,8 @@ struct AuthComponents: Sendable {
     let access: AccessService
     /// The access change feed, served to enforcing services.
     let feed: AccessFeedPublisher
+    /// `/auth/me/access` answers, kept current by `feed`.
+    let memory: AccessMemory
     let resetSender: any PasswordResetSender
     /// Verified against when the email is unknown, so both failures cost one hash.
     let dummyHash: String
@@ -60,7 +62,6 @@ struct AuthComponents: Sendable {
         sessions = PostgresSessionRepository(database: database, logger: context.logger, refreshGrace: grace,
                                              sealer: encryption.derived(for: .refreshSuccessors))
         passwordRecords = PasswordRepository(database: database, logger: context.logger)
-        keyRoutes = KeyRoutes(store: keys, ring: ring, jwksCache: jwksCache, publishDelay: publishDelay, audit: sessions)
         let argon2 = PasswordHasher.Parameters(memoryKiB: UInt32(configuration.integer("PASSWORD_ARGON2_MEMORY_KIB") ?? 19_456),
                                                iterations: UInt32(configuration.integer("PASSWORD_ARGON2_ITERATIONS") ?? 2))
         try Self.checkArgon2(argon2, environment: configuration.environment)
@@ -85,8 +86,10 @@ struct AuthComponents: Sendable {
             metrics: context.metrics, logger: context.logger)
         var feedSettings = AccessFeedPublisher.Settings()
         feedSettings.retention = configuration.duration("ACCESS_FEED_RETENTION") ?? .seconds(86_400)
+        memory = AccessMemory(metrics: context.metrics)
         feed = AccessFeedPublisher(repository: AccessFeedRepository(database: database, logger: context.logger),
-                                   settings: feedSettings, logger: context.logger)
+                                   settings: feedSettings, localListeners: [memory, ring], logger: context.logger)
+        keyRoutes = KeyRoutes(feed: feed, store: keys, ring: ring, jwksCache: jwksCache, publishDelay: publishDelay, audit: sessions)
         dummyHash = try await passwords.hash(UUID().uuidString)
         resetSender = try Self.resetSender(context)
     }

@@ -35,10 +35,11 @@ public struct AuthDaemon: DaemonApplication {
         p.keyRoutes.addPublic(to: router)
         SessionRoutes(sessions: p.sessions, passwords: p.passwords, ring: p.ring, authenticator: p.authenticator,
                       accessTTL: p.accessTTL, refreshTTL: p.refreshTTL, metrics: context.metrics, dummyHash: p.dummyHash,
-                      limits: p.rateLimits).add(to: router)
-        AccessRoutes(authenticator: p.authenticator, repository: p.repository, access: p.access, denials: p.denials).add(to: router)
+                      limits: p.rateLimits, feed: p.feed).add(to: router)
+        AccessRoutes(authenticator: p.authenticator, repository: p.repository, access: p.access, denials: p.denials, memory: p.memory)
+            .add(to: router)
         PasswordRoutes(repository: p.passwordRecords, sessions: p.sessions, passwords: p.passwords, authenticator: p.authenticator,
-                       sender: p.resetSender, limits: p.rateLimits).add(to: router)
+                       sender: p.resetSender, limits: p.rateLimits, feed: p.feed).add(to: router)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
@@ -46,18 +47,18 @@ public struct AuthDaemon: DaemonApplication {
         router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/auth.openapi", withExtension: "yaml"))
         p.keyRoutes.addInternal(to: router, context: context)
         EntitlementSignalRoutes(database: p.database).add(to: router, context: context)
-        AccessContextRoutes(sessions: p.sessions, repository: p.repository, access: p.access, denials: p.denials).add(to: router, context: context)
+        AccessContextRoutes(sessions: p.sessions, repository: p.repository, access: p.access, denials: p.denials, feed: p.feed).add(to: router, context: context)
         ExplainAccessRoutes(sessions: p.sessions, repository: p.repository, access: p.access).add(to: router, context: context)
         AdminContextRoutes(sessions: p.sessions, repository: p.repository, denials: p.denials).add(to: router, context: context)
-        AdminSessionRoutes(sessions: p.sessions).add(to: router, context: context)
+        AdminSessionRoutes(feed: p.feed, sessions: p.sessions).add(to: router, context: context)
         AccessFeedRoutes(publisher: p.feed).add(to: router, context: context)
-        IdentityAdminRoutes(database: p.database, passwords: p.passwords, audit: p.sessions, logger: context.logger)
+        IdentityAdminRoutes(feed: p.feed, database: p.database, passwords: p.passwords, audit: p.sessions, logger: context.logger)
             .add(to: router, context: context)
         IdentityQueryRoutes(database: p.database, repository: p.repository).add(to: router, context: context)
-        UserAdminRoutes(database: p.database, audit: p.sessions).add(to: router, context: context)
-        RoleAdminRoutes(database: p.database, audit: p.sessions).add(to: router, context: context)
-        MembershipAdminRoutes(database: p.database, audit: p.sessions).add(to: router, context: context)
-        DelegationAdminRoutes(database: p.database, audit: p.sessions).add(to: router, context: context)
+        UserAdminRoutes(feed: p.feed, database: p.database, audit: p.sessions).add(to: router, context: context)
+        RoleAdminRoutes(feed: p.feed, database: p.database, audit: p.sessions).add(to: router, context: context)
+        MembershipAdminRoutes(feed: p.feed, database: p.database, audit: p.sessions).add(to: router, context: context)
+        DelegationAdminRoutes(feed: p.feed, database: p.database, audit: p.sessions).add(to: router, context: context)
     }
 
     public var readinessChecks: [ReadinessCheck] {

@@ -41,6 +41,14 @@ import Testing
             guard reply.status == 200 else { throw TestFailure("core \(path): \(reply.status)") }
         }
 
+        /// The same user signed in again: a new session (nothing of it in Auth's memory yet).
+        func signedInAgain() async throws -> World {
+            let login = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/login", headers: [("content-type", "application/json")],
+                                                body: #"{"email":"ada@acme.test","password":"pw-pw-pw"}"#)
+            let token = try #require(try login.json()["access_token"] as? String)
+            return World(auth: auth, core: core, admin: admin, company: company, user: user, membership: membership, access: token)
+        }
+
         /// Stops Auth, then Core; throws the first failure.
         func stop() async throws { try await shutdownAll([auth.daemon, core]) }
     }
@@ -169,7 +177,8 @@ import Testing
             for key in found.compactMap(\.string) {
                 try await redis.set(key, Array(String(repeating: "x", count: 32).utf8) + Array(#"{"modules":[{"key":"ai"}]}"#.utf8))
             }
-            #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
+            // A new session is not in Auth's memory: its answer goes through the cache.
+            #expect(try modules(try await world.signedInAgain().me("acme")) == ["core_app", "finance"])
             let metrics = try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body
             #expect((metricValue(metrics, #"kisum_auth_access_cache_total{outcome="corrupt"}"#) ?? 0) >= 1)
 
@@ -177,11 +186,47 @@ import Testing
             try await world.core.shutdown()
             #expect(try await world.me("acme").status == 200)
             try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
+            // A change made outside Auth reaches its memory through the feed, within the bound.
+            #expect(try await eventually(within: .seconds(1)) { try await world.me("acme").status == 503 })
             let closed = try await world.me("acme")
             #expect(closed.status == 503)
             #expect(closed.errorCode == "entitlements_unavailable")
             let audited = try await world.auth.database.rows("SELECT target FROM audit_events WHERE action = 'access_aggregation'")
             #expect(audited.first?[0] == world.company.uuidString.lowercased())
+        }
+    }
+
+    @Test func answersComeFromMemoryAndThisInstancesWritesShowAtOnce() async throws {
+        try await world { world in
+            // Kept after the first answer (unless the setup's own events were still arriving: asked again).
+            func answeredFromMemory() async throws -> Double {
+                metricValue(try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body, "kisum_auth_access_memory_answers_total") ?? 0
+            }
+            #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
+            #expect(try await eventually(within: .seconds(1)) {
+                let kept = try modules(try await world.me("ACME ")) == ["core_app", "finance"]  // x-org normalised
+                guard kept else { return false }
+                return try await answeredFromMemory() >= 1
+            })
+
+            // Changed by an operator's SQL: the feed brings it to memory within its bound.
+            try await world.sql("DELETE FROM membership_module_grants WHERE membership_id = $1 AND module_key = 'finance'", [world.membership.uuidString])
+            try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
+            #expect(try await eventually(within: .seconds(1)) { try modules(try await world.me("acme")) == ["core_app"] })
+            let before = try await answeredFromMemory()
+            #expect(try await eventually(within: .seconds(1)) {
+                let changed = try modules(try await world.me("acme")) == ["core_app"]
+                guard changed else { return false }
+                return try await answeredFromMemory() > before
+            })
+
+            // Through this instance's admin route: the write returns once memory shows it, so the
+            // very next request is refused.
+            let revoked = try await AdministrationTests().json("POST", "/internal/v1/users/\(world.user)/sessions/revoke-all", #"{"reason":"test"}"#, world)
+            #expect(revoked.status == 200, "\(revoked.body)")
+            let refused = try await world.me("acme")
+            #expect(refused.status == 401)
+            #expect(refused.errorCode == "session_revoked")
         }
     }
 

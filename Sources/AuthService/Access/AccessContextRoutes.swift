@@ -16,6 +16,8 @@ struct AccessContextRoutes: Sendable {
     let repository: AccessRepository
     let access: AccessService
     let denials: AccessDenials
+    /// Invalidations return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
 
     struct ContextInput: Decodable, Sendable {
         let sessionID: UUID
@@ -75,6 +77,7 @@ struct AccessContextRoutes: Sendable {
                                            validUntil: [validUntil, row.sessionExpiresAt].compactMap { $0 }.min())
             }
         daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
             .post("access/invalidate") { request, context in
                 let input = try await request.decodeJSON(as: InvalidateInput.self, context: context)
                 let targets = [input.companyID, input.membershipID, input.userID].compactMap { $0 }

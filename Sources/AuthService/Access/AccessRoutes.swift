@@ -11,7 +11,7 @@ struct AccessRoutes: Sendable {
     let repository: AccessRepository
     let access: AccessService
     let denials: AccessDenials
-
+    let memory: AccessMemory
 
     struct Me: Encodable, Sendable, ResponseEncodable {
         let userID: UUID
@@ -43,7 +43,7 @@ struct AccessRoutes: Sendable {
         }
         router.get("/auth/me/access") { request, context -> Response in
             if let org = request.headers[.org].map({ String(HeaderText.trimmed(Substring($0))) }), !org.isEmpty {
-                return try await access(org: org, request, context).response(from: request, context: context)
+                return try await access(org: org, request, context)
             }
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
@@ -61,10 +61,20 @@ struct AccessRoutes: Sendable {
 }
 
 extension AccessRoutes {
-    /// The snapshot in one company: one statement for session, user, membership and grants.
-    private func access(org: String, _ request: Request, _ context: PlatformRequestContext) async throws -> AccessSnapshot {
+    /// The snapshot in one company: from memory while Auth's own feed vouches for it, else one
+    /// statement for session, user, membership and grants (and the snapshot cache).
+    private func access(org: String, _ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let identity = try await authenticator.verifyToken(request)
-        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org) else {
+        let key = OrgReference(org).map { AccessMemory.key(identity, $0) }
+        if let key, let held = memory.lookup(key) {
+            context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased,
+                                   companyID: held.companyID.lowercased)
+            return held.response
+        }
+        // Taken before reading: an answer read before a change was applied is not kept.
+        let ticket = memory.state.beginFill()
+        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org,
+                                                     keyID: identity.keyID) else {
             try await authenticator.refuseRevoked(identity, context)
         }
         switch row.ladder() {
@@ -82,9 +92,19 @@ extension AccessRoutes {
             await deny(.accessInactive, identity, org, context)
             throw PlatformError(AccessError.accessInactive, "Your membership or the company is not active.")
         case .success(let granted):
+            let membership = granted.membership
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased,
-                                   companyID: granted.membership.companyID.lowercased)
-            return try await access.snapshot(grants: granted.grants, knownEntitlementVersion: row.knownEntitlementVersion)
+                                   companyID: membership.companyID.lowercased)
+            let (snapshot, validUntil) = try await access.snapshotAndValidity(grants: granted.grants,
+                                                                             knownEntitlementVersion: row.knownEntitlementVersion)
+            let answer = try AccessMemory.Answer(snapshot)
+            if let key {
+                memory.state.store(answer, for: key,
+                                   subject: .init(session: identity.sessionID, user: identity.userID, membership: membership.membershipID,
+                                                  company: membership.companyID),
+                                   ticket: ticket, validUntil: [validUntil, row.sessionExpiresAt].compactMap { $0 }.min())
+            }
+            return answer.response
         }
     }
 

@@ -10,6 +10,10 @@ import ServiceLifecycle
 /// database read per pass however many services follow the feed. Readers further behind
 /// than the buffer are answered from the database. Also runs the feed's upkeep: announcing
 /// expired delegations and pruning events past retention.
+///
+/// This process follows its own feed too: every event read is handed to `localListeners`
+/// (Auth's access memory, its key ring), which a complete pass vouches for `localTrust` past
+/// the pass's start; `settle` lets a write return once its change is applied here.
 final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     struct Settings: Sendable {
         /// How often the table is read without a notification: the feed's heartbeat (a
@@ -29,6 +33,8 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         var expiryInterval: Duration = .seconds(1)
         /// Events in one answer.
         var pageLimit = 1_000
+        /// How long a complete pass vouches for what the local listeners hold (from its start).
+        var localTrust: Duration = .milliseconds(500)
     }
 
     private struct State {
@@ -43,8 +49,12 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     let repository: AccessFeedRepository
     let settings: Settings
     let logger: Logger
+    /// Parts of this process kept current by the feed.
+    let localListeners: [any AccessFeedListener]
     private let state = NIOLockedValueBox(State())
     private let signal = ChangeSignal()
+    /// Advanced after every complete pass (`settle` waits on it).
+    private let passes = ChangeSignal()
     /// The longest one step of the pump may take (a lease and a statement are bounded below it).
     static let stepLimit: Duration = .seconds(20)
     private let phases = NIOLockedValueBox((pump: "starting", listener: "starting"))
@@ -53,10 +63,30 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     /// Advanced by notifications of new events: the pump reads at once.
     private let wake = ChangeSignal()
 
-    init(repository: AccessFeedRepository, settings: Settings = Settings(), logger: Logger) {
+    init(repository: AccessFeedRepository, settings: Settings = Settings(), localListeners: [any AccessFeedListener] = [],
+         logger: Logger) {
         self.repository = repository
         self.settings = settings
+        self.localListeners = localListeners
         self.logger = logger
+    }
+
+    /// Returns once a complete pass that began after `instant` has been applied locally (a
+    /// change this process committed before `instant` then shows in its memory), or after
+    /// `limit`, the local listeners then dropping everything they hold.
+    func settle(after instant: ContinuousClock.Instant = .now, within limit: Duration = .seconds(1)) async {
+        let deadline = instant + limit
+        while true {
+            let generation = passes.generation
+            if state.withLockedValue({ $0.completeAt.map { $0 > instant } ?? false }) { return }
+            wake.advance()  // read now, not at the next heartbeat (a write with no event sends no notification)
+            let now = ContinuousClock.now
+            guard now < deadline, !Task.isCancelled else {
+                localListeners.forEach { $0.dropAll() }
+                return
+            }
+            await passes.wait(beyond: generation, for: deadline - now)
+        }
     }
 
     func run() async throws {
@@ -160,11 +190,16 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         let started = ContinuousClock.now
         guard let head = state.withLockedValue({ $0.head }) else {
             let horizon = try await repository.horizon()
-            state.withLockedValue { state in
-                guard state.head == nil else { return }  // an abandoned pass finishing late changes nothing
+            let first = state.withLockedValue { state in
+                guard state.head == nil else { return false }  // an abandoned pass finishing late changes nothing
                 state.floor = horizon.head
                 state.head = horizon.head
                 state.completeAt = horizon.pending ? nil : started
+                return true
+            }
+            if first {
+                localListeners.forEach { $0.dropAll() }
+                if !horizon.pending { vouch(from: started) }
             }
             return horizon.pending ? .heldBack : .current
         }
@@ -173,6 +208,7 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
             logger.error("access feed: the database no longer reaches the feed's position; starting from its head",
                          metadata: ["cursor": .string(head.description)])
             state.withLockedValue { if $0.head == head { $0 = State() } }
+            localListeners.forEach { $0.dropAll() }
             signal.advance()
             return .more
         }
@@ -183,13 +219,25 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
             state.buffer.append(contentsOf: read.events)
             state.head = read.cursor
             while state.buffer.count > settings.bufferLimit { state.floor = state.buffer.removeFirst().cursor }
-            if read.complete { state.completeAt = started }
+            // Local listeners get the events in order: passes never overlap (one pump).
+            if !read.events.isEmpty { localListeners.forEach { $0.apply(read.events) } }
             return true
         }
         guard applied else { return .current }
+        if read.complete { vouch(from: started) }
         if !read.events.isEmpty { signal.advance() }
         if read.events.count == settings.pageLimit { return .more }
         return read.complete ? .current : .heldBack
+    }
+
+    /// Everything committed before `started` is applied: the memory may answer for a while, and
+    /// writes waiting in `settle` may return.
+    private func vouch(from started: ContinuousClock.Instant) {
+        state.withLockedValue { state in
+            if state.completeAt.map({ started > $0 }) ?? true { state.completeAt = started }
+        }
+        localListeners.forEach { $0.trust(until: started + settings.localTrust) }
+        passes.advance()
     }
 
     /// The events after `cursor`, waiting up to `wait` for some; without a cursor, the feed's

@@ -7,6 +7,8 @@ import PlatformKit
 /// all. Revocation is written to the database first, so the session's tokens are refused by
 /// every check from the moment the call returns.
 struct AdminSessionRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let sessions: any SessionRepository
 
     struct ReasonInput: Decodable, Sendable {
@@ -15,6 +17,7 @@ struct AdminSessionRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.get("users/{user}/sessions") { _, context in
             let user = try context.uuidParameter("user")
             return AdminSessionList(sessions: try await sessions.liveSessions(userID: user))

@@ -31,6 +31,8 @@ struct DelegationView: Codable, Sendable, ResponseEncodable {
 /// delegator holds through roles (no re-delegation), between two active memberships of one
 /// company, for at most a year. Creating or revoking bumps the receiver's access version.
 struct DelegationAdminRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let database: PlatformDatabase
     let audit: any SessionRepository
 
@@ -58,6 +60,7 @@ struct DelegationAdminRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/delegations", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.post { request, context in
             let input = try await request.decodeJSON(as: CreateInput.self, context: context)
             let permissions = Array(Set(input.permissions)).sorted()

@@ -10,6 +10,8 @@ import PostgresNIO
 /// companies and memberships, and change a company's status. Each change that affects access
 /// bumps the affected memberships' access versions in the same statement's transaction.
 struct IdentityAdminRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let database: PlatformDatabase
     let passwords: PasswordHasher
     let audit: any SessionRepository
@@ -47,6 +49,7 @@ struct IdentityAdminRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.post("users") { request, context in
             let input = try await request.decodeJSON(as: UserInput.self, context: context)
             guard input.email.contains("@"), (3...320).contains(TextInput.length(input.email)) else { throw PlatformError(.validationFailed, "email is not valid") }

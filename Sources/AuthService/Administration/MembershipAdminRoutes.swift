@@ -32,6 +32,8 @@ struct MembershipDetail: Encodable, Sendable, ResponseEncodable {
 /// version of the membership (and of memberships holding delegations from it) in the same
 /// transaction, and is audited with its before and after.
 struct MembershipAdminRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let database: PlatformDatabase
     let audit: any SessionRepository
 
@@ -48,6 +50,7 @@ struct MembershipAdminRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/memberships/{membership}", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.get { _, context in try await detail(try context.uuidParameter("membership"), logger: context.logger) }
         admin.put("roles") { request, context in
             let membership = try context.uuidParameter("membership")

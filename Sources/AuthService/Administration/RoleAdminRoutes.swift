@@ -19,6 +19,8 @@ struct RoleView: Codable, Sendable {
 /// Changing a role's permissions bumps the access version of every membership holding it
 /// (and of those holding delegations from them).
 struct RoleAdminRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let database: PlatformDatabase
     let audit: any SessionRepository
 
@@ -43,6 +45,7 @@ struct RoleAdminRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/companies/{company}/roles", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.get { _, context in
             RoleList(roles: try await roles(company: try context.uuidParameter("company"), logger: context.logger))
         }

@@ -9,6 +9,8 @@ import PostgresNIO
 /// and bumps the access versions of their memberships and of the memberships their
 /// delegations lend to, in the same transaction.
 struct UserAdminRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let database: PlatformDatabase
     let audit: any SessionRepository
 
@@ -25,6 +27,7 @@ struct UserAdminRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context daemon: DaemonContext) {
         let admin = daemon.internalRoutes(on: router, path: "/internal/v1/users/{user}", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.post("status") { request, context in
             let user = try context.uuidParameter("user")
             let input = try await request.decodeJSON(as: StatusInput.self, context: context)

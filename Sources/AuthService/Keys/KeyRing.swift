@@ -15,6 +15,9 @@ public final class KeyRing: Sendable {
         var activeKid: String?
         var verifier = JWTKeyCollection()
         var publishedKids: Set<String> = []
+        /// Tokens verified by a published key, until they expire (under the same lock as the
+        /// keys: a key leaving takes its tokens with it).
+        var verified = VerifiedTokens()
     }
 
     private let state = NIOLockedValueBox(State())
@@ -39,21 +42,45 @@ public final class KeyRing: Sendable {
                                digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.material.kid))
         }
         let kids = Set(published.map(\.material.kid))
-        state.withLockedValue {
-            $0 = State(keys: keys, signer: signer, activeKid: active?.material.kid, verifier: verifier, publishedKids: kids)
+        state.withLockedValue { state in
+            var verified = state.verified
+            for kid in state.publishedKids.subtracting(kids) { verified.drop(kid: kid) }
+            state = State(keys: keys, signer: signer, activeKid: active?.material.kid, verifier: verifier, publishedKids: kids,
+                          verified: verified)
         }
     }
 
     /// Verifies an access token against the published keys: the kid must be published (no
     /// fallback to a default key), the signature valid, the token unexpired, `iss` and `aud` ours.
-    public func verify(_ token: String, issuer: String, audience: String) async throws -> AccessTokenClaims {
-        let (verifier, kids) = state.withLockedValue { ($0.verifier, $0.publishedKids) }
-        guard let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid, kids.contains(kid) else {
+    /// A token verified before (by a key still published) is answered from memory.
+    public func verify(_ token: String, issuer: String, audience: String) async throws -> (claims: AccessTokenClaims, kid: String) {
+        let (known, verifier, kids) = state.withLockedValue { state in
+            (state.verified.entry(for: token).flatMap { state.publishedKids.contains($0.kid) ? $0 : nil }, state.verifier, state.publishedKids)
+        }
+        if let known {
+            guard known.claims.iss.value == issuer, known.claims.aud.value.contains(audience) else { throw KeyRingError.wrongIssuerOrAudience }
+            return (known.claims, known.kid)
+        }
+        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid,
+              kids.contains(kid) else {
             throw KeyRingError.unknownKey
         }
         let claims = try await verifier.verify(token, as: AccessTokenClaims.self)
         guard claims.iss.value == issuer, claims.aud.value.contains(audience) else { throw KeyRingError.wrongIssuerOrAudience }
-        return claims
+        state.withLockedValue { state in
+            // Not if the key left the ring while the token was being verified.
+            if state.publishedKids.contains(kid) { state.verified.remember(token, claims: claims, kid: kid) }
+        }
+        return (claims, kid)
+    }
+
+    /// Stops accepting `kid` at once (an emergency retirement another instance made, heard
+    /// from the access feed before the key job reloads the ring); its tokens are forgotten.
+    public func refuse(kid: String) {
+        state.withLockedValue { state in
+            state.publishedKids.remove(kid)
+            state.verified.drop(kid: kid)
+        }
     }
 
     /// The kid that signs now, if any.
@@ -81,4 +108,18 @@ enum KeyRingError: Error {
     case noActiveKey
     case unknownKey
     case wrongIssuerOrAudience
+}
+
+extension KeyRing: AccessFeedListener {
+    /// A key another instance retired in an emergency is refused here at once.
+    public func apply(_ events: [AccessEvent]) {
+        for event in events where event.knownKind == .signingKeyRetired {
+            if let kid = event.keyID { refuse(kid: kid) }
+        }
+    }
+
+    /// Verified tokens are forgotten: each is checked against the keys again.
+    public func dropAll() { state.withLockedValue { $0.verified.removeAll() } }
+
+    public func trust(until instant: ContinuousClock.Instant) {}
 }

@@ -6,6 +6,8 @@ import PlatformKit
 
 /// The JWKS (public) and key management (internal, Admin only).
 struct KeyRoutes: Sendable {
+    /// Writes return once this instance's access memory shows them.
+    let feed: AccessFeedPublisher
     let store: SigningKeyStore
     let ring: KeyRing
     let jwksCache: Duration
@@ -23,6 +25,7 @@ struct KeyRoutes: Sendable {
 
     func addInternal(to router: Router<PlatformRequestContext>, context: DaemonContext) {
         let admin = context.internalRoutes(on: router, path: "/internal/v1", callers: ["admin"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
         admin.get("keys") { _, _ in
             KeyList(keys: ring.published.map {
                 KeyList.Entry(kid: $0.material.kid, state: $0.state, createdAt: $0.createdAt, activateAt: $0.activateAt, retireAt: $0.retireAt)

@@ -27,6 +27,14 @@ public struct StoredSigningKey: Sendable {
     public let createdAt: Date
     public let activateAt: Date
     public let retireAt: Date?
+
+    public init(material: SigningKeyMaterial, state: KeyState, createdAt: Date, activateAt: Date, retireAt: Date?) {
+        self.material = material
+        self.state = state
+        self.createdAt = createdAt
+        self.activateAt = activateAt
+        self.retireAt = retireAt
+    }
 }
 
 /// Signing keys in `auth_db`, private parts encrypted with `KeyEncryption`.

@@ -14,6 +14,8 @@ struct PasswordRoutes: Sendable {
     let authenticator: AccessAuthenticator
     let sender: any PasswordResetSender
     let limits: AuthRateLimits
+    /// Password changes end sessions: they return once this instance's access memory shows it.
+    let feed: AccessFeedPublisher
 
     static let invalidResetToken = PlatformError.Code("invalid_reset_token", .badRequest)
 
@@ -41,7 +43,8 @@ struct PasswordRoutes: Sendable {
             // The same answer whether or not the email exists.
             return Response(status: .accepted)
         }
-        router.post("/auth/password-reset/confirm") { request, context in
+        let ending = router.group().add(middleware: SettlesAccessMemory(feed: feed))
+        ending.post("/auth/password-reset/confirm") { request, context in
             let input = try await request.decodeJSON(as: ConfirmInput.self, context: context)
             try Self.validate(input.newPassword)
             // Limits, then the token, then the hash: junk confirmations cost an indexed read,
@@ -57,7 +60,7 @@ struct PasswordRoutes: Sendable {
             try await sessions.audit(actor: user.uuidString, action: "password_reset", target: nil, outcome: "ok", requestID: context.trace.requestID)
             return ["revoked_sessions": ended]
         }
-        router.post("/auth/password/change") { request, context in
+        ending.post("/auth/password/change") { request, context in
             let identity = try await authenticator.authenticate(request, context)
             let input = try await request.decodeJSON(as: ChangeInput.self, context: context)
             try Self.validate(input.newPassword)

@@ -8,6 +8,8 @@ import PlatformKit
 public struct AccessIdentity: Sendable {
     public let userID: UUID
     public let sessionID: UUID
+    /// The key that signed the token.
+    public let keyID: String
 }
 
 /// Authenticates `Authorization: Bearer` access tokens on Auth's own routes: signature by a
@@ -36,16 +38,16 @@ struct AccessAuthenticator: Sendable {
         guard let token = BearerToken.parse(request.headers[.authorization]) else {
             throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
         }
-        let claims: AccessTokenClaims
+        let claims: AccessTokenClaims, kid: String
         do {
-            claims = try await ring.verify(token, issuer: issuer, audience: audience)
+            (claims, kid) = try await ring.verify(token, issuer: issuer, audience: audience)
         } catch {
             throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
         guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
             throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
         }
-        return AccessIdentity(userID: user, sessionID: session)
+        return AccessIdentity(userID: user, sessionID: session, keyID: kid)
     }
 
     /// Records the use of a revoked session and refuses it.

@@ -17,6 +17,8 @@ struct SessionRoutes: Sendable {
     /// Verified against when the email is unknown, so both failures cost one hash.
     let dummyHash: String
     let limits: AuthRateLimits
+    /// Ending sessions returns once this instance's access memory shows it.
+    let feed: AccessFeedPublisher
 
     static let invalidCredentials = PlatformError.Code("invalid_credentials", .unauthorized)
     static let invalidRefreshToken = PlatformError.Code("invalid_refresh_token", .unauthorized)
@@ -51,14 +53,15 @@ struct SessionRoutes: Sendable {
         let auth = router.group("/auth")
         auth.post("login") { request, context in try await login(request, context) }
         auth.post("refresh") { request, context in try await refresh(request, context) }
-        auth.post("logout") { request, context in
+        let ending = auth.group().add(middleware: SettlesAccessMemory(feed: feed))
+        ending.post("logout") { request, context in
             let identity = try await authenticator.authenticate(request, context)
             _ = try await sessions.revoke(sessionID: identity.sessionID, userID: identity.userID, reason: "logout")
             try await sessions.audit(actor: identity.userID.uuidString, action: "logout", target: identity.sessionID.uuidString,
                                      outcome: "ok", requestID: context.trace.requestID)
             return Response(status: .noContent)
         }
-        auth.post("logout-all") { request, context in
+        ending.post("logout-all") { request, context in
             let identity = try await authenticator.authenticate(request, context)
             let count = try await sessions.revokeAll(userID: identity.userID, reason: "logout_all")
             try await sessions.audit(actor: identity.userID.uuidString, action: "logout_all", target: nil, outcome: "ok",
@@ -69,7 +72,7 @@ struct SessionRoutes: Sendable {
             let identity = try await authenticator.authenticate(request, context)
             return SessionList(sessions: try await sessions.liveSessions(userID: identity.userID), current: identity.sessionID)
         }
-        auth.delete("sessions/{id}") { request, context in
+        ending.delete("sessions/{id}") { request, context in
             let identity = try await authenticator.authenticate(request, context)
             guard let id = context.parameters.get("id", as: UUID.self) else {
                 throw PlatformError(.invalidRequest, "id must be a session id")

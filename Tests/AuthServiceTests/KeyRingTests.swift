@@ -1,0 +1,44 @@
+import AccessControl
+import AuthService
+import Foundation
+import Testing
+
+/// The key ring remembers tokens it verified, but never past their key: a key retired here or
+/// in an emergency elsewhere (heard from the access feed) takes its tokens with it.
+@Suite struct KeyRingTests {
+    func ring() async throws -> (KeyRing, SigningKeyMaterial) {
+        let material = try await SigningKeyMaterial.generate()
+        let ring = KeyRing(signingThreads: 1)
+        try await ring.load([StoredSigningKey(material: material, state: .active, createdAt: Date(), activateAt: Date(), retireAt: nil)])
+        return (ring, material)
+    }
+
+    func token(_ ring: KeyRing) async throws -> String {
+        try await ring.sign(AccessTokenClaims(issuer: "kisum", audience: "app", userID: UUID(), sessionID: UUID(), issuedAt: Date(),
+                                              ttl: .seconds(60)))
+    }
+
+    @Test func aRememberedTokenStillNeedsItsIssuerAudienceAndKey() async throws {
+        let (ring, material) = try await ring()
+        let token = try await token(ring)
+        #expect(try await ring.verify(token, issuer: "kisum", audience: "app").kid == material.kid)
+        #expect(try await ring.verify(token, issuer: "kisum", audience: "app").kid == material.kid)  // remembered
+        await #expect(throws: (any Error).self) { _ = try await ring.verify(token, issuer: "kisum", audience: "other") }
+        await #expect(throws: (any Error).self) { _ = try await ring.verify(token, issuer: "someone", audience: "app") }
+
+        // Retired by another instance: the feed's event refuses the key and its tokens at once.
+        ring.apply([AccessEvent(cursor: AccessFeedCursor(tx: 1, id: 1), kind: "signing_key_retired", keyID: material.kid)])
+        await #expect(throws: (any Error).self) { _ = try await ring.verify(token, issuer: "kisum", audience: "app") }
+    }
+
+    @Test func reloadingWithoutAKeyForgetsItsTokens() async throws {
+        let (ring, _) = try await ring()
+        let token = try await token(ring)
+        _ = try await ring.verify(token, issuer: "kisum", audience: "app")
+        let successor = try await SigningKeyMaterial.generate()
+        try await ring.load([StoredSigningKey(material: successor, state: .active, createdAt: Date(), activateAt: Date(), retireAt: nil)])
+        await #expect(throws: (any Error).self) { _ = try await ring.verify(token, issuer: "kisum", audience: "app") }
+        // A fresh token from the new key verifies.
+        #expect(try await ring.verify(try await self.token(ring), issuer: "kisum", audience: "app").kid == successor.kid)
+    }
+}
