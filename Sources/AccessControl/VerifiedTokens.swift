@@ -14,7 +14,7 @@ public struct VerifiedTokens: Sendable {
     }
 
     private var tokens: [String: Entry] = [:]
-    /// Tokens kept at most (past it, expired ones go; if none had, all go).
+    /// Tokens kept at most (past it, the expired go, then a random half of the rest).
     public let capacity: Int
 
     public init(capacity: Int = 50_000) {
@@ -29,8 +29,12 @@ public struct VerifiedTokens: Sendable {
 
     public mutating func remember(_ token: String, claims: AccessTokenClaims, kid: String, now: Date = Date()) {
         if tokens.count >= capacity, tokens[token] == nil {
+            // Make room for many inserts at once, not one: the expired go, and if that freed
+            // less than half, a random half of the rest (they are verified again when next seen).
             tokens = tokens.filter { $0.value.expires > now }
-            if tokens.count >= capacity { tokens.removeAll(keepingCapacity: true) }
+            if tokens.count > capacity / 2 {
+                for victim in tokens.keys.shuffled().prefix(tokens.count - capacity / 2) { tokens[victim] = nil }
+            }
         }
         tokens[token] = Entry(claims: claims, kid: kid, expires: claims.exp.value)
     }

@@ -88,7 +88,8 @@ struct AuthComponents: Sendable {
         feedSettings.retention = configuration.duration("ACCESS_FEED_RETENTION") ?? .seconds(86_400)
         memory = AccessMemory(metrics: context.metrics)
         feed = AccessFeedPublisher(repository: AccessFeedRepository(database: database, logger: context.logger),
-                                   settings: feedSettings, localListeners: [memory, ring], logger: context.logger)
+                                   settings: feedSettings, localListeners: [memory, ring], metrics: context.metrics,
+                                   logger: context.logger)
         keyRoutes = KeyRoutes(feed: feed, store: keys, ring: ring, jwksCache: jwksCache, publishDelay: publishDelay, audit: sessions)
         dummyHash = try await passwords.hash(UUID().uuidString)
         resetSender = try Self.resetSender(context)

@@ -46,7 +46,7 @@ public struct AuthDaemon: DaemonApplication {
         let p = parts
         router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/auth.openapi", withExtension: "yaml"))
         p.keyRoutes.addInternal(to: router, context: context)
-        EntitlementSignalRoutes(database: p.database).add(to: router, context: context)
+        EntitlementSignalRoutes(database: p.database, feed: p.feed).add(to: router, context: context)
         AccessContextRoutes(sessions: p.sessions, repository: p.repository, access: p.access, denials: p.denials, feed: p.feed).add(to: router, context: context)
         ExplainAccessRoutes(sessions: p.sessions, repository: p.repository, access: p.access).add(to: router, context: context)
         AdminContextRoutes(sessions: p.sessions, repository: p.repository, denials: p.denials).add(to: router, context: context)
@@ -72,7 +72,8 @@ public struct AuthDaemon: DaemonApplication {
         let delivery: [any Service] = (p.resetSender as? WebhookPasswordResetSender).map { [$0] } ?? []
         return delivery + [
             p.feed,
-            PeriodicJob(name: "signing_keys", interval: p.keyLifecycleInterval, metrics: context.metrics, logger: context.logger) {
+            PeriodicJob(name: "signing_keys", interval: p.keyLifecycleInterval, metrics: context.metrics, logger: context.logger,
+                        wake: p.ring.reloadRequests) {
                 [metrics = context.metrics] in try await p.advanceSigningKeys(metrics: metrics)
             },
             PeriodicJob(name: "rate_limit_sweep", interval: .seconds(60), metrics: context.metrics, logger: context.logger) {

@@ -15,10 +15,14 @@ public struct PeriodicJob: Service {
     let work: @Sendable () async throws -> Void
     /// What `interval` is measured on (a test clock in tests).
     let clock: any Clock<Duration>
+    /// Advancing it runs the next pass at once instead of after `interval`.
+    let wake: ChangeSignal?
 
     public init(name: String, interval: Duration, metrics: PlatformMetrics, logger: Logger,
-                clock: any Clock<Duration> = ContinuousClock(), work: @escaping @Sendable () async throws -> Void) {
+                clock: any Clock<Duration> = ContinuousClock(), wake: ChangeSignal? = nil,
+                work: @escaping @Sendable () async throws -> Void) {
         self.name = name
+        self.wake = wake
         self.clock = clock
         self.interval = interval
         self.metrics = metrics
@@ -28,6 +32,7 @@ public struct PeriodicJob: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let woken = wake?.generation
             do {
                 try await abandoningOnCancellation(work)
             } catch is CancellationError where Task.isCancelled {
@@ -38,7 +43,11 @@ public struct PeriodicJob: Service {
                 logger.warning("background job pass failed",
                                metadata: ["job": .string(name), "error_type": .type(of: error), "error_detail": .detail(of: error)])
             }
-            try? await cancelWhenGracefulShutdown { [clock, interval] in try await clock.sleep(for: interval) }
+            if let wake, let woken {
+                await cancelWhenGracefulShutdown { [interval] in await wake.wait(beyond: woken, for: interval) }
+            } else {
+                try? await cancelWhenGracefulShutdown { [clock, interval] in try await clock.sleep(for: interval) }
+            }
         }
     }
 }

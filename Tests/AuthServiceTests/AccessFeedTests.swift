@@ -90,6 +90,9 @@ import Testing
                 """, [delegation.uuidString, company.uuidString, membership.uuidString, other.uuidString])
             try await sql(auth, "UPDATE delegations SET revoked_at = now() WHERE id = $1", [delegation.uuidString])
             try await sql(auth, "UPDATE roles SET permissions = '{finance.invoices.read}' WHERE id = $1", [role.uuidString])
+            // Grants and a delegation's terms edited row by row (no access version bumped).
+            try await sql(auth, "INSERT INTO membership_module_grants VALUES ($1, 'finance')", [membership.uuidString])
+            try await sql(auth, "UPDATE delegations SET permissions = '{finance.invoices.read}' WHERE id = $1", [delegation.uuidString])
             // A key retired in an emergency (in one transaction, so the key job never loads it).
             try await sql(auth, """
                 WITH k AS (INSERT INTO signing_keys (kid, state, private_key_encrypted, public_jwk, activate_at)
@@ -101,6 +104,7 @@ import Testing
             let doomed = UUID()
             try await sql(auth, "INSERT INTO sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')",
                           [doomed.uuidString, user.uuidString])
+            try await sql(auth, "UPDATE sessions SET expires_at = now() + interval '1 minute' WHERE id = $1", [doomed.uuidString])  // shortened
             try await sql(auth, "DELETE FROM sessions WHERE id = $1", [doomed.uuidString])
             try await sql(auth, "TRUNCATE membership_module_grants")
             // Nothing is written when a delegation passes its expiry: Auth announces it.
@@ -109,7 +113,7 @@ import Testing
                 VALUES ($1, $2, $3, $4, '{}', now() + interval '300 milliseconds')
                 """, [expiring.uuidString, company.uuidString, membership.uuidString, other.uuidString])
 
-            let events = try await follower.collect { $0.count >= 16 }
+            let events = try await follower.collect { $0.count >= 19 }
             let described = events.map { event in
                 [event.kind, event.userID?.lowercased, event.companyID?.lowercased, event.membershipID?.lowercased,
                  event.sessionID?.lowercased, event.keyID].map { $0 ?? "-" }.joined(separator: " ")
@@ -125,7 +129,10 @@ import Testing
                 "delegation_changed - \(c) \(o) - -",
                 "delegation_changed - \(c) \(o) - -",
                 "role_changed - \(c) - - -",
+                "membership_changed \(u) \(c) \(m) - -",
+                "delegation_changed - \(c) \(o) - -",
                 "signing_key_retired - - - - feed-test-key",
+                "session_revoked \(u) - - \(doomed.lowercased) -",
                 "session_revoked \(u) - - \(doomed.lowercased) -",
                 "truncated:membership_module_grants - - - - -",
                 "delegation_changed - \(c) \(o) - -",  // created

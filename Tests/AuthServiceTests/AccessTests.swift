@@ -203,7 +203,9 @@ import Testing
                 metricValue(try await TestHTTP.get(world.auth.daemon.managementURL + "/metrics").body, "kisum_auth_access_memory_answers_total") ?? 0
             }
             #expect(try modules(try await world.me("acme")) == ["core_app", "finance"])
-            #expect(try await eventually(within: .seconds(1)) {
+            // Memory answers only while the pump completes passes: under a loaded cluster (the whole
+            // suite) that may take a while, and meanwhile the database answers. Correctness never waits.
+            #expect(try await eventually(within: .seconds(15)) {
                 let kept = try modules(try await world.me("ACME ")) == ["core_app", "finance"]  // x-org normalised
                 guard kept else { return false }
                 return try await answeredFromMemory() >= 1
@@ -214,7 +216,7 @@ import Testing
             try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
             #expect(try await eventually(within: .seconds(1)) { try modules(try await world.me("acme")) == ["core_app"] })
             let before = try await answeredFromMemory()
-            #expect(try await eventually(within: .seconds(1)) {
+            #expect(try await eventually(within: .seconds(15)) {
                 let changed = try modules(try await world.me("acme")) == ["core_app"]
                 guard changed else { return false }
                 return try await answeredFromMemory() > before

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import PlatformDaemon
 import PlatformKit
+import Prometheus
 import ServiceLifecycle
 
 /// Follows `access_events` in one loop and answers the feed's long polls from memory: one
@@ -55,16 +56,19 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     private let signal = ChangeSignal()
     /// Advanced after every complete pass (`settle` waits on it).
     private let passes = ChangeSignal()
+    private let settleTimeouts: Counter?
     /// The longest one step of the pump may take (a lease and a statement are bounded below it).
     static let stepLimit: Duration = .seconds(20)
-    private let phases = NIOLockedValueBox((pump: "starting", listener: "starting"))
+    private let phases = NIOLockedValueBox((pump: "starting", listener: "starting", upkeep: "starting"))
 
-    var phase: String { phases.withLockedValue { "pump: \($0.pump); listener: \($0.listener)" } }
+    var phase: String { phases.withLockedValue { "pump: \($0.pump); listener: \($0.listener); upkeep: \($0.upkeep)" } }
     /// Advanced by notifications of new events: the pump reads at once.
     private let wake = ChangeSignal()
 
     init(repository: AccessFeedRepository, settings: Settings = Settings(), localListeners: [any AccessFeedListener] = [],
-         logger: Logger) {
+         metrics: PlatformMetrics? = nil, logger: Logger) {
+        settleTimeouts = metrics?.counter("kisum_auth_access_memory_settle_timeouts_total",
+                                          help: "Writes whose change the feed's pump did not read back within 1 s (the memory was dropped instead).")
         self.repository = repository
         self.settings = settings
         self.localListeners = localListeners
@@ -83,6 +87,9 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
             let now = ContinuousClock.now
             guard now < deadline, !Task.isCancelled else {
                 localListeners.forEach { $0.dropAll() }
+                settleTimeouts?.increment()
+                logger.warning("access feed: a write was not read back in time; this instance's access memory was dropped",
+                               metadata: ["phase": .string(phase)])
                 return
             }
             await passes.wait(beyond: generation, for: deadline - now)
@@ -92,6 +99,7 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.listen() }
+            group.addTask { await self.upkeep() }
             await self.pump()
             group.cancelAll()
         }
@@ -121,12 +129,40 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
         phases.withLockedValue { $0.listener = "stopped" }
     }
 
-    private func pump() async {
+    /// Announces expired delegations and prunes old events, beside the pump (never in front of
+    /// a pass: writes waiting in `settle` do not wait on upkeep).
+    private func upkeep() async {
         let clock = ContinuousClock()
-        var lastExpiry = clock.now - settings.expiryInterval
         // Pruned at least as often as events age out (a short retention in tests is honoured).
         let pruneInterval = min(settings.pruneInterval, settings.retention)
         var lastPrune = clock.now - pruneInterval
+        var failing = false
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                phases.withLockedValue { $0.upkeep = "announcing expired delegations" }
+                _ = try await withDeadline(Self.stepLimit) { [repository] in try await repository.announceExpiredDelegations() }
+                if clock.now - lastPrune >= pruneInterval {
+                    lastPrune = clock.now
+                    phases.withLockedValue { $0.upkeep = "pruning" }
+                    _ = try await withDeadline(Self.stepLimit) { [repository, retention = settings.retention] in
+                        try await repository.prune(olderThan: retention)
+                    }
+                }
+                failing = false
+            } catch {
+                if !failing && !Task.isCancelled {
+                    failing = true
+                    logger.warning("access feed upkeep failed (logged once until it recovers)",
+                                   metadata: ["error_type": .type(of: error), "error_detail": .detail(of: error)])
+                }
+            }
+            phases.withLockedValue { $0.upkeep = "waiting" }
+            try? await cancelWhenGracefulShutdown { [interval = settings.expiryInterval] in try await Task.sleep(for: interval) }
+        }
+        phases.withLockedValue { $0.upkeep = "stopped" }
+    }
+
+    private func pump() async {
         var failing = false
         var heldBackWait = settings.pendingRetry
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -137,18 +173,6 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
                 // driver does meanwhile: a stopping daemon never waits on it.
                 phases.withLockedValue { $0.pump = "reading" }
                 outcome = try await withDeadline(Self.stepLimit) { try await self.pass() }
-                if clock.now - lastExpiry >= settings.expiryInterval {
-                    lastExpiry = clock.now
-                    phases.withLockedValue { $0.pump = "announcing expired delegations" }
-                    _ = try await withDeadline(Self.stepLimit) { [repository] in try await repository.announceExpiredDelegations() }
-                }
-                if clock.now - lastPrune >= pruneInterval {
-                    lastPrune = clock.now
-                    phases.withLockedValue { $0.pump = "pruning" }
-                    _ = try await withDeadline(Self.stepLimit) { [repository, retention = settings.retention] in
-                        try await repository.prune(olderThan: retention)
-                    }
-                }
                 if failing {
                     failing = false
                     logger.notice("access feed: reading again")
@@ -194,7 +218,6 @@ final class AccessFeedPublisher: Service, ServicePhaseReporting, Sendable {
                 guard state.head == nil else { return false }  // an abandoned pass finishing late changes nothing
                 state.floor = horizon.head
                 state.head = horizon.head
-                state.completeAt = horizon.pending ? nil : started
                 return true
             }
             if first {

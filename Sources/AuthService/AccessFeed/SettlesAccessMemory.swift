@@ -3,7 +3,8 @@ import PlatformKit
 
 /// On routes that change identity or access: a write returns only once this instance's
 /// access memory shows it (the feed's pump has read past the commit), so whoever made the
-/// change reads it back at once from this instance. Reads pass straight through.
+/// change reads it back at once from this instance. Reads and refusals (4xx: nothing was
+/// written) pass straight through, so a stream of bad requests cannot make the pump spin.
 struct SettlesAccessMemory: RouterMiddleware {
     typealias Context = PlatformRequestContext
     let feed: AccessFeedPublisher
@@ -14,10 +15,17 @@ struct SettlesAccessMemory: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            await feed.settle()  // a refusal may follow a commit (an audit or a later step failing)
+            // A failure after a commit (a later step) still settles; a refusal wrote nothing.
+            if !Self.isRefusal(error) { await feed.settle() }
             throw error
         }
-        await feed.settle()
+        if response.status.code < 400 { await feed.settle() }
         return response
+    }
+
+    static func isRefusal(_ error: any Error) -> Bool {
+        if let error = error as? PlatformError { return (400..<500).contains(error.code.status.code) }
+        if let error = error as? any HTTPResponseError { return (400..<500).contains(error.status.code) }
+        return false
     }
 }

@@ -11,6 +11,8 @@ import PostgresNIO
 /// Idempotent and order-insensitive: an older or repeated signal changes nothing.
 struct EntitlementSignalRoutes: Sendable {
     let database: PlatformDatabase
+    /// A signal returns once this instance's access memory shows it.
+    let feed: AccessFeedPublisher
 
     struct Signal: Decodable, Sendable {
         let companyID: UUID
@@ -24,6 +26,7 @@ struct EntitlementSignalRoutes: Sendable {
 
     func add(to router: Router<PlatformRequestContext>, context: DaemonContext) {
         context.internalRoutes(on: router, path: "/internal/v1", callers: ["core"])
+            .add(middleware: SettlesAccessMemory(feed: feed))
             .post("entitlements/invalidated") { request, context in
                 let signal = try await request.decodeJSON(as: Signal.self, context: context)
                 guard signal.entitlementVersion >= 0 else { throw PlatformError(.validationFailed, "entitlement_version must be >= 0") }

@@ -4,6 +4,7 @@ import JWTKit
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import PlatformKit
 import ServiceAuth
 
 /// The keys this instance signs and publishes with, reloaded from the database by the key
@@ -18,9 +19,15 @@ public final class KeyRing: Sendable {
         /// Tokens verified by a published key, until they expire (under the same lock as the
         /// keys: a key leaving takes its tokens with it).
         var verified = VerifiedTokens()
+        /// Kids the access feed said were retired: never published again, whatever a load that
+        /// read the keys before the retirement brings (kept for the process's life; a handful).
+        var refused: Set<String> = []
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Advanced when the ring should be reloaded from the database at once (a key retired
+    /// elsewhere: its successor signs now). The key job waits on it.
+    public let reloadRequests = ChangeSignal()
     /// Threads that compute signatures (sized to the cores, as password hashing is).
     private let signing: NIOThreadPool
 
@@ -41,12 +48,13 @@ public final class KeyRing: Sendable {
             await verifier.add(rsa: try Insecure.RSA.PrivateKey(pem: key.material.privatePEM).publicKey,
                                digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.material.kid))
         }
-        let kids = Set(published.map(\.material.kid))
         state.withLockedValue { state in
+            let kids = Set(published.map(\.material.kid)).subtracting(state.refused)
             var verified = state.verified
             for kid in state.publishedKids.subtracting(kids) { verified.drop(kid: kid) }
-            state = State(keys: keys, signer: signer, activeKid: active?.material.kid, verifier: verifier, publishedKids: kids,
-                          verified: verified)
+            let signs = active.map { !state.refused.contains($0.material.kid) } ?? false
+            state = State(keys: keys, signer: signs ? signer : nil, activeKid: signs ? active?.material.kid : nil, verifier: verifier,
+                          publishedKids: kids, verified: verified, refused: state.refused)
         }
     }
 
@@ -76,10 +84,16 @@ public final class KeyRing: Sendable {
 
     /// Stops accepting `kid` at once (an emergency retirement another instance made, heard
     /// from the access feed before the key job reloads the ring); its tokens are forgotten.
+    /// If it was the signing key, nothing is signed until the ring is reloaded (the successor).
     public func refuse(kid: String) {
         state.withLockedValue { state in
+            state.refused.insert(kid)
             state.publishedKids.remove(kid)
             state.verified.drop(kid: kid)
+            if state.activeKid == kid {
+                state.activeKid = nil
+                state.signer = nil
+            }
         }
     }
 
@@ -87,7 +101,9 @@ public final class KeyRing: Sendable {
     public var activeKid: String? { state.withLockedValue { $0.activeKid } }
 
     /// Every key a verifier may meet: pending, active and retiring.
-    public var published: [StoredSigningKey] { state.withLockedValue { $0.keys.filter { $0.state != .retired } } }
+    public var published: [StoredSigningKey] {
+        state.withLockedValue { state in state.keys.filter { $0.state != .retired && state.publishedKids.contains($0.material.kid) } }
+    }
 
     /// The JWKS document.
     public func jwks() -> JWKSDocument { JWKSDocument(keys: published.map(\.material.publicJWK)) }
@@ -115,6 +131,7 @@ extension KeyRing: AccessFeedListener {
     public func apply(_ events: [AccessEvent]) {
         for event in events where event.knownKind == .signingKeyRetired {
             if let kid = event.keyID { refuse(kid: kid) }
+            reloadRequests.advance()
         }
     }
 

@@ -137,6 +137,7 @@ struct SessionRoutes: Sendable {
             count("kisum_auth_refreshes_total", "Refresh attempts, by outcome.", outcome: "reuse")
             try await sessions.audit(actor: "unknown", action: "refresh_token_reuse", target: sessionID.uuidString,
                                      outcome: "session_revoked", requestID: context.trace.requestID)
+            await feed.settle()  // the session just ended: this instance's memory shows it before anyone is told
             throw PlatformError(Self.invalidRefreshToken, "This refresh token was already used; the session has been ended.")
         case .invalid:
             count("kisum_auth_refreshes_total", "Refresh attempts, by outcome.", outcome: "failure")
