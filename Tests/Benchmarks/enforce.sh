@@ -8,9 +8,12 @@
 bench_enforce() {
     command -v nginx >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
     local pg_port redis_port; pg_port="$(free_port)"; redis_port="$(free_port)"
-    start_postgres "$tmp/pg" "$pg_port"
+    # pg_stat_statements (with planning time) shows what each Auth row costs the database.
+    PG_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on" \
+        start_postgres "$tmp/pg" "$pg_port"
     start_redis "$tmp/redis" "$redis_port"
     bench_databases "$pg_port" core auth canary admin
+    psql -q "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
     local password="bench-password-1"
     bench_seed_identity "$pg_port" "$password"
     # The canary's route needs core_app.projects.read: a custom role per company holding it.
@@ -157,12 +160,16 @@ CONF
             "http://127.0.0.1:$admin_port/admin/v1/audit?limit=20" TOKEN="$admin_token"
         run_wrk64 "[$level] auth GET /.well-known/jwks.json (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" \
             "http://127.0.0.1:$a_port/.well-known/jwks.json"
+        statements_reset
         run_wrk64 "[$level] auth GET /auth/me/access, warm" "$ROOT/Tests/Benchmarks/auth-access.lua" "http://127.0.0.1:$a_port" \
             TOKENS="$tmp/tokens"
+        statements_top "[$level] /auth/me/access"
         env REFRESH="$tmp/refresh-$level-warmup" THREADS=2 wrk -t2 -c64 -d5s -s "$ROOT/Tests/Benchmarks/auth-refresh.lua" \
             "http://127.0.0.1:$a_port" >/dev/null
+        statements_reset
         env REFRESH="$tmp/refresh-$level" THREADS=2 wrk -t2 -c64 -d20s -s "$ROOT/Tests/Benchmarks/auth-refresh.lua" \
             "http://127.0.0.1:$a_port" | sed -n "s|^RESULT |[$level] auth POST /auth/refresh (c64, 20 s): |p"
+        statements_top "[$level] /auth/refresh"
         run_wrk64 "[$level] auth POST /auth/login" "$ROOT/Tests/Benchmarks/auth-login.lua" "http://127.0.0.1:$a_port" PASSWORD="$password"
         echo "[$level] enforced decisions from memory: $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_from_memory_total //p') of $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_total //p')"
     done
@@ -172,6 +179,17 @@ CONF
     "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
         --route "http://127.0.0.1:$cut_port/v1/enforced/notes/1" --tokens "$tmp/revoke-cut" | sed -n 's/^RESULT /propagation, feed cut: /p'
     echo "error log lines: auth $(cat "$tmp"/auth-*.log | grep -c '"level":"error"' || true), admin $(cat "$tmp"/admin-*.log | grep -c '"level":"error"' || true), canary $(cat "$tmp"/canary-*.log | grep -c '"level":"error"' || true)"
+}
+
+# statements_reset / statements_top LABEL: auth_db's statements during one row (pg_stat_statements:
+# calls, mean execution and planning time, the five with the most total time).
+statements_reset() { psql -qAt "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -c "SELECT pg_stat_statements_reset()" >/dev/null; }
+statements_top() {
+    psql -qAt -F ' | ' "postgres://postgres@127.0.0.1:$pg_port/kisum_auth" -c "
+        SELECT calls, round(mean_exec_time::numeric, 3) || ' ms exec', round(mean_plan_time::numeric, 3) || ' ms plan',
+               left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'kisum_auth')
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT 5" | sed "s|^|$1 statements: |"
 }
 
 # profile NAME PID: with BENCH_PERF=DIR, samples PID's stacks (perf, 299 Hz) during the next
