@@ -38,6 +38,8 @@ let package = Package(
         .executable(name: "kisum-core", targets: ["kisum-core"]),
         .executable(name: "kisum-auth", targets: ["kisum-auth"]),
         .executable(name: "kisum-admin", targets: ["kisum-admin"]),
+        .executable(name: "kisum-basic", targets: ["kisum-basic"]),
+        .executable(name: "kisum-finance", targets: ["kisum-finance"]),
         .executable(name: "bench-hello", targets: ["bench-hello"]),
     ],
     dependencies: [
@@ -129,6 +131,26 @@ let package = Package(
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 
+        // Business backends: one shared layer (database, access layer, company scope, pages,
+        // input rules), then per backend only its routes, repositories and permission table.
+        .target(
+            name: "BusinessBackend",
+            dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird, .httpTypes, .logging,
+                           .postgresNIO, .crypto, .nioCore, .nioFoundation],
+            swiftSettings: strict),
+        .target(
+            name: "BasicService",
+            dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", "ServiceAuth", .hummingbird,
+                           .postgresNIO, .logging, .httpTypes],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
+        .target(
+            name: "FinanceService",
+            dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
+                           .postgresNIO, .logging, .httpTypes],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
+
         // The post-deployment smoke test (HTTP only), for kisum-ops and pipelines.
         .target(
             name: "PlatformSmoke",
@@ -140,12 +162,14 @@ let package = Package(
         .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-auth", dependencies: ["AuthService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-admin", dependencies: ["AdminService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-basic", dependencies: ["BasicService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-finance", dependencies: ["FinanceService", "PlatformDaemon"], swiftSettings: strict),
         // A bare Hummingbird route: the framework's own ceiling in benchmarks.
         .executableTarget(name: "bench-hello", dependencies: [.hummingbird], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "PlatformSmoke", "PlatformKit", "PlatformPostgres", "ServiceAuth",
-                           .argumentParser, .asyncHTTPClient, .crypto, .httpTypes, .nioCore, .nioHTTP1],
+            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "BasicService", "FinanceService", "PlatformSmoke", "PlatformKit",
+                           "PlatformPostgres", "ServiceAuth", .argumentParser, .asyncHTTPClient, .crypto, .httpTypes, .nioCore, .nioHTTP1],
             swiftSettings: strict),
 
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
@@ -154,6 +178,13 @@ let package = Package(
             dependencies: ["PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth", .asyncHTTPClient, .hummingbird, .httpTypes,
                            .serviceLifecycle, .logging, .nioCore, .nioHTTP1, .nioFoundation, .nioConcurrency, .nioPosix],
             path: "Tests/PlatformTesting",
+            swiftSettings: strict),
+        // Worlds of running daemons that several test targets share (Auth with fast keys, …).
+        .target(
+            name: "ServiceWorlds",
+            dependencies: ["AuthService", "CoreService", "AccessControl", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "ServiceAuth",
+                           "PlatformTesting", .jwtKit, .nioConcurrency, .nioCore, .httpTypes],
+            path: "Tests/ServiceWorlds",
             swiftSettings: strict),
         .testTarget(
             name: "AccessControlTests",
@@ -188,8 +219,14 @@ let package = Package(
         .testTarget(
             name: "AuthServiceTests",
             dependencies: ["AuthService", "CoreService", "CanaryService", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformRedis",
-                           "ServiceAuth", "PlatformTesting", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore, .nioConcurrency, .nioFoundation,
+                           "ServiceAuth", "PlatformTesting", "ServiceWorlds", "AccessControl", .jwtKit, .httpTypes, .logging, .hummingbird, .crypto, .nioCore,
+                           .nioConcurrency, .nioFoundation,
                            .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "BusinessBackendTests",
+            dependencies: ["BusinessBackend", "BasicService", "FinanceService", "AuthService", "CoreService", "AccessControl", "PlatformDaemon", "PlatformKit",
+                           "PlatformPostgres", "ServiceAuth", "PlatformTesting", "ServiceWorlds", .hummingbird, .httpTypes, .logging],
             swiftSettings: strict),
         .testTarget(
             name: "AdminServiceTests",

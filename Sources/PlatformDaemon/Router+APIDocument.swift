@@ -41,7 +41,7 @@ public enum APIDocumentAccess {
             let method = route.method.lowercased()
             guard var item = paths[route.path], var operation = item[method] else { continue }
             var access: [(Node, Node)] = [(Node("company"), Node("the member's company, named by the x-org header (id or slug)"))]
-            if route.requirements.count == 1, let requirement = route.requirements.first {
+            if route.requirements.count == 1, let requirement = route.requirements.first, !requirement.coreAppVisible {
                 access.append((Node("module"), Node(requirement.module)))
                 if let permission = requirement.permission { access.append((Node("permission"), Node(permission))) }
             } else if !route.requirements.isEmpty {

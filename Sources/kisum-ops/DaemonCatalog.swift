@@ -1,12 +1,15 @@
 import AdminService
 import AuthService
+import BasicService
 import CanaryService
 import CoreService
+import FinanceService
 import PlatformDaemon
 
 /// Every daemon the platform ships, for commands that act per service.
 enum DaemonCatalog {
-    static let all: [any (DaemonApplication & LocalDevelopmentHooks).Type] = [CoreDaemon.self, AuthDaemon.self, AdminDaemon.self, CanaryDaemon.self]
+    static let all: [any (DaemonApplication & LocalDevelopmentHooks).Type] = [CoreDaemon.self, AuthDaemon.self, AdminDaemon.self, CanaryDaemon.self, BasicDaemon.self,
+                                                                                  FinanceDaemon.self]
 
     static func find(_ name: String) -> (any (DaemonApplication & LocalDevelopmentHooks).Type)? {
         all.first { $0.descriptor.name == name }

@@ -4,6 +4,7 @@ import PlatformKit
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// Auth's access change feed: every change that can narrow access is published, in the
 /// change's own transaction; a reader never skips an event however transactions interleave;
@@ -144,7 +145,7 @@ import Testing
             #expect(strictlyOrdered)
             // A follower from before this Auth started (behind its memory) reads from the table.
             let early = try await Follower.page(auth, after: AccessFeedCursor(tx: 0, id: 0))
-            #expect(!early.resync && early.events.first?.kind == "membership_changed")
+            #expect(!early.resync && early.events.contains { $0.kind == "membership_changed" })
         }
     }
 
@@ -235,10 +236,11 @@ import Testing
             let (first, _) = try await twoMemberships(auth)
             let origin = AccessFeedCursor(tx: 0, id: 0)
             try await sql(auth, "UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [first.uuidString])
+            let last = try await auth.database.rows("SELECT max(id) FROM access_events")[0][0] ?? ""
             // Retention (one second here) prunes the events and records how far it got.
             #expect(try await eventually(within: .seconds(20)) {
                 try await auth.database.rows("SELECT count(*), (SELECT pruned_id FROM access_feed_retention) FROM access_events")[0]
-                    .map { $0 ?? "" } == ["0", "3"]
+                    .map { $0 ?? "" } == ["0", last]
             })
             let behind = try await Follower.page(auth, after: origin)
             #expect(behind.resync && behind.events.isEmpty && behind.cursor > origin)

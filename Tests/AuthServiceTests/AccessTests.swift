@@ -12,6 +12,7 @@ import PlatformTesting
 import ServiceAuth
 import JWTKit
 import Testing
+import ServiceWorlds
 
 /// `/auth/me/access` against the real Core, PostgreSQL and Redis.
 @Suite struct AccessTests {

@@ -4,6 +4,7 @@ import PlatformDaemon
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// Roles, grants, delegations, user status and look-ups through Auth's internal routes, each
 /// change visible in `/auth/me/access` on the next request and audited with its actor.

@@ -2,6 +2,7 @@ import Foundation
 import PlatformDaemon
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// Auth's API document, as served, matches the routes of both listeners, and real responses
 /// match the documented schemas.

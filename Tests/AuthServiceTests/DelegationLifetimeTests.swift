@@ -2,6 +2,7 @@ import Foundation
 import PlatformDaemon
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// A delegation lends access only while it is live and its delegator is an active user, cached
 /// or not (issue: expired delegations stayed granted until the cache expired; a disabled

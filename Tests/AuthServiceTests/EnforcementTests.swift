@@ -9,6 +9,7 @@ import PlatformTesting
 import ServiceAuth
 import Testing
 import Yams
+import ServiceWorlds
 
 /// The shared enforcement layer at a service (the canary's enforced read): decisions from
 /// memory while Auth's feed is current, and every administrative change refused there within

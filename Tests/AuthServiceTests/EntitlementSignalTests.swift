@@ -3,6 +3,7 @@ import Foundation
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 @Suite struct EntitlementSignalTests {
     func storedVersion(_ auth: AuthHarness, _ company: UUID) async throws -> String? {

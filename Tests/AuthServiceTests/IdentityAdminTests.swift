@@ -4,6 +4,7 @@ import PlatformDaemon
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 @Suite struct IdentityAdminTests {
     @Test func adminCreatesUsersCompaniesAndMembershipsThatThenSignIn() async throws {

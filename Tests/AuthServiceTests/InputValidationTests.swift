@@ -3,6 +3,7 @@ import PlatformDaemon
 import PlatformKit
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// Bad text is a 400 with a code, decided once in the kit before it reaches SQL (fuzzing found
 /// a NUL in the email of `POST /auth/login` answered 500: PostgreSQL refuses NUL in text).

@@ -8,6 +8,7 @@ import PlatformKit
 import PlatformTesting
 import ServiceAuth
 import Testing
+import ServiceWorlds
 
 /// The verifier every service other than Auth uses, against the real Auth's JWKS.
 @Suite struct JWKSVerifierTests {

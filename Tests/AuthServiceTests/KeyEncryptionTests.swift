@@ -1,6 +1,7 @@
 import AuthService
 import Foundation
 import Testing
+import ServiceWorlds
 
 @Suite struct KeyEncryptionTests {
     @Test func sealsAndOpensOnlyWithTheSameKeyAndKid() throws {

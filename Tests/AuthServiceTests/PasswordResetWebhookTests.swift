@@ -9,6 +9,7 @@ import PlatformDaemon
 import PlatformKit
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// A mail relay standing in for the provider: records what it receives, or refuses.
 struct RelayStandIn: DaemonApplication {

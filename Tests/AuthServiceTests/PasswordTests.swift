@@ -5,6 +5,7 @@ import PlatformKit
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 @Suite struct PasswordTests {
     func post(_ auth: AuthHarness, _ path: String, _ body: String, bearer: String? = nil) async throws -> TestResponse {

@@ -3,6 +3,7 @@ import Foundation
 import PlatformDaemon
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 @Suite struct RateLimitTests {
     func attempt(_ auth: AuthHarness, email: String, ip: String) async throws -> TestResponse {

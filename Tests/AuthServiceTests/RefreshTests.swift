@@ -4,6 +4,7 @@ import PlatformDaemon
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 /// The refresh grace window (a lost response's retry gets the same successor) and refresh
 /// throttling.

@@ -6,6 +6,7 @@ import PlatformDaemon
 import PlatformPostgres
 import PlatformTesting
 import Testing
+import ServiceWorlds
 
 @Suite struct SessionTests {
     /// A user row with an Argon2id hash (made with `parameters`).

@@ -6,6 +6,7 @@ import PlatformPostgres
 import PlatformTesting
 import ServiceAuth
 import Testing
+import ServiceWorlds
 
 @Suite struct SigningKeyTests {
     func jwksKids(_ auth: AuthHarness) async throws -> Set<String> {

@@ -6,17 +6,39 @@ import PlatformKit
 public struct AccessRequirement: Sendable, Hashable, CustomStringConvertible {
     public let module: String
     public let permission: String?
+    /// The company's Basic subscription is active (the Core App is visible): Basic's routes.
+    public let coreAppVisible: Bool
 
     public init(module: String, permission: String? = nil) {
         precondition(permission.map { $0.hasPrefix(module + ".") } ?? true, "\(permission ?? "") is not a permission of \(module)")
         self.module = module
         self.permission = permission
+        coreAppVisible = false
     }
 
-    public var description: String { permission.map { "\(module): \($0)" } ?? module }
+    private init(coreAppVisible: Bool) {
+        module = "core_app"
+        permission = nil
+        self.coreAppVisible = coreAppVisible
+    }
+
+    /// The Core App is visible to the company (its Basic subscription is active). An add-on's
+    /// module may be active without it; never assume one implies the other.
+    public static let coreApp = AccessRequirement(coreAppVisible: true)
+
+    public var description: String {
+        if coreAppVisible { return "core_app_visible" }
+        return permission.map { "\(module): \($0)" } ?? module
+    }
 
     /// Refuses `access` unless it meets the requirement.
     public func check(_ access: AccessSnapshot) throws {
+        if coreAppVisible {
+            guard access.coreAppVisible else {
+                throw PlatformError(AccessError.moduleNotEnabled, "The Core App is not active for this company (no Basic subscription).")
+            }
+            return
+        }
         guard access.has(module: module) else {
             throw PlatformError(AccessError.moduleNotEnabled, "The \(module) module is not enabled for you in this company.")
         }

@@ -32,8 +32,15 @@ public struct EnforcedRoutes: RouterMethods {
 
     /// Routes under `path` that also need `module` (and `permission`, if given).
     public func requires(_ path: RouterPath = "", module: String, permission: String? = nil) -> EnforcedRoutes {
-        let requirement = AccessRequirement(module: module, permission: permission)
-        return EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement)),
+        requires(AccessRequirement(module: module, permission: permission), under: path)
+    }
+
+    /// Routes under `path` that also need the company's Core App (Basic subscription active).
+    public func requiresCoreApp(_ path: RouterPath = "") -> EnforcedRoutes { requires(.coreApp, under: path) }
+
+    /// Routes under `path` that also need `requirement` (an entry of a service's permission table).
+    public func requires(_ requirement: AccessRequirement, under path: RouterPath = "") -> EnforcedRoutes {
+        EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement)),
                               prefix: DeclaredRoutes.join(prefix, path.description), requirements: requirements + [requirement],
                               declared: declared)
     }

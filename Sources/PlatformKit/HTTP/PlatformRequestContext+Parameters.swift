@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-extension PlatformRequestContext {
+extension PlatformContext {
     /// The path parameter `name` as a UUID, or 400 `invalid_request` naming it.
     public func uuidParameter(_ name: String) throws -> UUID {
         guard let id = parameters.get(name, as: UUID.self) else { throw PlatformError(.invalidRequest, "\(name) must be a UUID") }

@@ -1,0 +1,51 @@
+import AccessControl
+import BusinessBackend
+import Foundation
+import Hummingbird
+import PlatformKit
+
+/// `/v1/events`: a company's calendar (list with an optional time window, create, read, delete).
+struct CalendarRoutes: Sendable {
+    let repository: CalendarEventRepository
+
+    func add(to routes: EnforcedRoutes) {
+        routes.requires(BasicPermissions.calendarRead)
+            .get("events") { request, context in
+                let query = request.uri.queryParameters
+                let from = try query.get("from").map { try Self.instant($0, "from") }
+                let to = try query.get("to").map { try Self.instant($0, "to") }
+                if let from, let to { try InputRules.ordered(from, to, "from and to") }
+                return try await repository.list(try context.company(), from: from, to: to, try PageRequest(request))
+            }
+            .get("events/{id}") { _, context in
+                guard let event = try await repository.find(try context.company(), try context.uuidParameter("id")) else { throw notFound }
+                return event
+            }
+        routes.requires(BasicPermissions.calendarWrite)
+            .post("events") { request, context in
+                let input = try await request.decodeJSON(as: CalendarEventInput.self, context: context)
+                try InputRules.ordered(input.startsAt, input.endsAt, "starts_at and ends_at")
+                guard let event = try await repository.create(
+                    try context.company(), title: try InputRules.text(input.title, "title", length: 1...200), startsAt: input.startsAt,
+                    endsAt: input.endsAt, location: try InputRules.optionalText(input.location, "location", maximum: 200),
+                    contactID: input.contactID) else {
+                    throw PlatformError(.validationFailed, "contact_id names no contact of this company")
+                }
+                return EditedResponse(status: .created, response: event)
+            }
+            .delete("events/{id}") { _, context in
+                guard try await repository.delete(try context.company(), try context.uuidParameter("id")) else { throw notFound }
+                return Response(status: .noContent)
+            }
+    }
+
+    private var notFound: PlatformError { PlatformError(.notFound, "no such event in this company") }
+
+    /// An ISO 8601 instant from the query string, or 422 naming the parameter.
+    static func instant(_ text: String, _ name: String) throws -> Date {
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw PlatformError(.validationFailed, "\(name) must be an ISO 8601 time such as 2026-12-01T09:00:00Z")
+        }
+        return date
+    }
+}

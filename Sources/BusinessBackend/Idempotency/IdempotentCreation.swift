@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import PlatformKit
+import PlatformPostgres
+import PostgresNIO
+
+/// A create that a retried request never repeats. The key is claimed in the same transaction
+/// as the row it creates (`idempotency_keys`, primary key `(company_id, key)`): a concurrent
+/// retry waits on the first one's claim and, once it commits, reads its answer; if the first
+/// rolls back, the retry creates instead. Nothing is ever booked twice and no key is left
+/// claimed without its row.
+///
+/// The table every backend that uses it migrates:
+/// `idempotency_keys (company_id uuid, key text, fingerprint text, response text, created_at timestamptz, PRIMARY KEY (company_id, key))`.
+public enum IdempotentCreation {
+    /// What the transaction found: the key is new (create, then `record`), or an earlier
+    /// request with the same key and body already answered (`response`, JSON).
+    public enum Claim: Sendable, Equatable {
+        case claimed
+        case replay(response: String)
+    }
+
+    /// Claims `key` for `company` on `connection` (inside the caller's transaction).
+    public static func claim(_ key: IdempotencyKey, company: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Claim {
+        let inserted = try await connection.query("""
+            INSERT INTO idempotency_keys (company_id, key, fingerprint, response) VALUES (\(company), \(key.value), \(key.fingerprint), NULL)
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger).collect()
+        if !inserted.isEmpty { return .claimed }
+        let rows = try await connection.query("""
+            SELECT fingerprint, response FROM idempotency_keys WHERE company_id = \(company) AND key = \(key.value)
+            """, logger: logger).collect()
+        guard let row = rows.first else {
+            // Claimed and released between our two statements (its transaction rolled back): ask again.
+            throw PlatformError(.conflict, "A request with this Idempotency-Key was just abandoned; retry.")
+        }
+        let (fingerprint, response) = try row.decode((String, String?).self)
+        guard fingerprint == key.fingerprint else {
+            throw PlatformError(IdempotencyKey.reused, "This Idempotency-Key was used for a different request.")
+        }
+        guard let response else { throw PlatformError(.conflict, "The first request with this Idempotency-Key is still running; retry.") }
+        return .replay(response: response)
+    }
+
+    /// Stores the answer of the create that claimed `key` (same transaction).
+    public static func record(_ key: IdempotencyKey, company: UUID, response: String, on connection: PostgresConnection,
+                              logger: Logger) async throws {
+        _ = try await connection.query("""
+            UPDATE idempotency_keys SET response = \(response) WHERE company_id = \(company) AND key = \(key.value)
+            """, logger: logger).collect()
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOFoundationCompat
+import PlatformDaemon
+import PlatformKit
+
+/// What `./kisum up` needs from every business backend: where Auth is, and demo data written
+/// through the backend's own routes as a demo company's owner would.
+public enum BusinessBackendLocal {
+    /// Auth's internal URL, JWKS and issuer on this machine.
+    public static func environment(topology: LocalTopology) -> [String: String] {
+        var environment: [String: String] = [:]
+        if let auth = topology.managementURLs["auth"] { environment["AUTH_INTERNAL_URL"] = auth }
+        if let auth = topology.publicURLs["auth"] {
+            environment["AUTH_JWKS_URL"] = auth + "/.well-known/jwks.json"
+            environment["JWT_ISSUER"] = auth
+        }
+        return environment
+    }
+
+    /// Runs `seed` once per state folder, signed in as the owner of the demo company `slug`
+    /// (Auth's demo users; their password is in the state folder's secrets).
+    public static func seedOnce(_ service: String, topology: LocalTopology, state: URL, company slug: String,
+                                _ seed: (DemoSession) async throws -> Void) async throws {
+        let marker = state.appendingPathComponent("run/\(service).seeded")
+        guard !FileManager.default.fileExists(atPath: marker.path), let auth = topology.publicURLs["auth"],
+              let base = topology.publicURLs[service] else { return }
+        let password = try String(contentsOf: state.appendingPathComponent("secrets/demo-users.password"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let login = try await ServiceHTTPClient(callee: "auth", baseURL: auth)
+            .send(.post, "/auth/login", json: ["email": "\(slug)@demo.kisum.local", "password": password])
+        guard login.status == 200, let token = try? login.decode(Token.self).accessToken else {
+            throw DemoSeedError("signing in as \(slug)@demo.kisum.local: auth answered \(login.status)")
+        }
+        try await seed(DemoSession(client: ServiceHTTPClient(callee: service, baseURL: base), token: token, org: slug))
+        _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
+    }
+
+    struct Token: Decodable {
+        let accessToken: String
+        enum CodingKeys: String, CodingKey { case accessToken = "access_token" }
+    }
+}
+
+/// A demo owner's session against one backend.
+public struct DemoSession: Sendable {
+    let client: ServiceHTTPClient
+    let token: String
+    let org: String
+
+    /// POSTs `body` to `path` as the owner in their company; returns the created id.
+    @discardableResult
+    public func create(_ path: String, _ body: some Encodable & Sendable, idempotencyKey: String? = nil) async throws -> String? {
+        try await send(.post, path, body, extra: idempotencyKey.map { [("idempotency-key", $0)] } ?? [])
+    }
+
+    /// PUTs `body` to `path` as the owner in their company.
+    public func put(_ path: String, _ body: some Encodable & Sendable) async throws {
+        _ = try await send(.put, path, body, extra: [])
+    }
+
+    private func send(_ method: HTTPRequest.Method, _ path: String, _ body: some Encodable & Sendable, extra: [(String, String)]) async throws
+        -> String? {
+        let reply = try await client.send(method, path, json: body, headers: [("authorization", "Bearer \(token)"), ("x-org", org)] + extra)
+        guard (200..<300).contains(reply.status) else {
+            throw DemoSeedError("\(path) answered \(reply.status): \(String(buffer: reply.body))")
+        }
+        return (try? JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any])?["id"] as? String
+    }
+}
+
+struct DemoSeedError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

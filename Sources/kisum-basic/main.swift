@@ -1,0 +1,4 @@
+import BasicService
+import PlatformDaemon
+
+await Daemon.main(BasicDaemon.self)

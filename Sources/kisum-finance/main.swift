@@ -1,0 +1,4 @@
+import FinanceService
+import PlatformDaemon
+
+await Daemon.main(FinanceDaemon.self)
