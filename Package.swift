@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "BusinessBackendTests",
             dependencies: ["BusinessBackend", "BasicService", "FinanceService", "AuthService", "CoreService", "AccessControl", "PlatformDaemon", "PlatformKit",
-                           "PlatformPostgres", "ServiceAuth", "PlatformTesting", "ServiceWorlds", .hummingbird, .httpTypes, .logging],
+                           "PlatformPostgres", "ServiceAuth", "PlatformTesting", "ServiceWorlds", "PlatformSmoke", .hummingbird, .httpTypes, .logging],
             swiftSettings: strict),
         .testTarget(
             name: "AdminServiceTests",

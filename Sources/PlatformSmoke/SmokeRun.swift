@@ -9,7 +9,7 @@ import ServiceAuth
 /// deployment pipeline runs it: Auth and Core ready, sign-in, `/auth/me`, `/auth/me/access`,
 /// Core's entitlement read, and "an admin subscription change invalidates access" (the add-on
 /// is removed through Admin, the user's access must follow, then it is restored exactly as it
-/// was). Business-backend checks are reported as skipped until a backend is deployed.
+/// was), and with Basic's URL a request its access layer allows and one it refuses.
 public struct SmokeRun: Sendable {
     let target: SmokeTarget
     /// How long access may take to follow an admin change.
@@ -59,8 +59,24 @@ public struct SmokeRun: Sendable {
             let body = try await json(core.send(.get, "/internal/v1/companies/\(company)/entitlements"))
             return "entitlement version \(body["entitlement_version"] as? Int ?? -1)"
         }
-        for name in ["backend permission-allowed request", "backend permission-denied request"] {
-            results.append(SmokeResult(name: name, outcome: .skipped, detail: "no business backend deployed yet", milliseconds: 0))
+        if let backendURL = target.backendURL {
+            let basic = ServiceHTTPClient(callee: "basic", baseURL: backendURL, timeout: .seconds(5))
+            _ = await step("backend permission-allowed request") {
+                let reply = try await basic.send(.get, "/v1/contacts?limit=1", headers: [("authorization", "Bearer \(user)"), ("x-org", target.company)])
+                guard reply.status == 200 else { throw SmokeFailure("basic answered \(reply.status): \(String(buffer: reply.body).prefix(300))") }
+                return "GET /v1/contacts in \(target.company): 200"
+            }
+            _ = await step("backend permission-denied request") {
+                // A company the user is not a member of (invented: the answer never says whether it exists).
+                let other = "smoke-\(UInt32.random(in: 1...UInt32.max))"
+                let reply = try await basic.send(.get, "/v1/contacts?limit=1", headers: [("authorization", "Bearer \(user)"), ("x-org", other)])
+                guard reply.status == 403 else { throw SmokeFailure("basic answered \(reply.status) for a company the user is not in, not 403") }
+                return "GET /v1/contacts in another company: 403"
+            }
+        } else {
+            for name in ["backend permission-allowed request", "backend permission-denied request"] {
+                results.append(SmokeResult(name: name, outcome: .skipped, detail: "no business backend URL given (--backend)", milliseconds: 0))
+            }
         }
         var token = ""
         guard await step("admin login", { token = try await login(auth, target.adminEmail, target.adminPassword); return target.adminEmail }) else {

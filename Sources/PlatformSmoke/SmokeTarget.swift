@@ -20,10 +20,13 @@ public struct SmokeTarget: Sendable {
     public var module: String
     /// Reads Core's entitlements like Admin does (`admin` service key).
     public var serviceKey: ServiceKey
+    /// Basic's public URL, for the business-backend checks (skipped without it).
+    public var backendURL: String?
 
     public init(authURL: String, authManagementURL: String, coreManagementURL: String, adminURL: String, adminEmail: String,
                 adminPassword: String, userEmail: String, userPassword: String, company: String, addon: String, module: String,
-                serviceKey: ServiceKey) {
+                serviceKey: ServiceKey, backendURL: String? = nil) {
+        self.backendURL = backendURL
         self.authURL = authURL
         self.authManagementURL = authManagementURL
         self.coreManagementURL = coreManagementURL

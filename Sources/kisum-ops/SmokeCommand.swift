@@ -16,6 +16,7 @@ struct SmokeCommand: AsyncParsableCommand {
     @Option(help: "Auth's management URL.") var authManagement = "http://127.0.0.1:9101"
     @Option(help: "Core's management URL.") var core = "http://127.0.0.1:9102"
     @Option(help: "Admin's public URL.") var admin = "http://127.0.0.1:8103"
+    @Option(help: "Basic's public URL (the business-backend checks; empty to skip them).") var backend = "http://127.0.0.1:8110"
     @Option(help: "Platform administrator's email.") var adminEmail = "admin@kisum.local"
     @Option(help: "File with the administrator's password.") var adminPasswordFile = ".kisum/secrets/platform-admin.password"
     @Option(help: "A member of --company.") var user = "acme@demo.kisum.local"
@@ -36,7 +37,8 @@ struct SmokeCommand: AsyncParsableCommand {
         guard let limit = Duration(configText: within) else { throw ValidationError("--within is a duration such as 1s") }
         let target = SmokeTarget(authURL: auth, authManagementURL: authManagement, coreManagementURL: core, adminURL: admin,
                                  adminEmail: adminEmail, adminPassword: try secret(adminPasswordFile), userEmail: user,
-                                 userPassword: try secret(userPasswordFile), company: company, addon: addon, module: module, serviceKey: key)
+                                 userPassword: try secret(userPasswordFile), company: company, addon: addon, module: module, serviceKey: key,
+                                 backendURL: backend.isEmpty ? nil : backend)
         let results = await SmokeRun(target: target, propagationLimit: limit).run()
         for result in results { print(result.line) }
         if results.contains(where: { $0.outcome == .failed }) { throw ExitCode(1) }

@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import PlatformDaemon
 import PlatformKit
+import PlatformSmoke
+import ServiceAuth
 import PlatformTesting
 import ServiceWorlds
 import Testing
@@ -107,6 +109,24 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func concurrentChangesOfDifferentFieldsAllStay() async throws {
+        try await world { world in
+            for round in 1...4 {
+                let id = try await contact(world, "Round \(round)")
+                let changes = [#"{"email":"r\#(round)@example.org"}"#, #"{"phone":"+1 555 \#(round)"}"#, #"{"notes":"note \#(round)"}"#,
+                               #"{"name":"Renamed \#(round)"}"#]
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for change in changes { group.addTask { try await world.call("PATCH", "/v1/contacts/\(id)", as: "ada", body: change).status } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses == [200, 200, 200, 200])
+                let kept = try await world.call("GET", "/v1/contacts/\(id)", as: "ada").json()
+                #expect(kept["email"] as? String == "r\(round)@example.org" && kept["phone"] as? String == "+1 555 \(round)"
+                        && kept["notes"] as? String == "note \(round)" && kept["name"] as? String == "Renamed \(round)", "\(kept)")
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(2))) func pagesStayStableWhileRowsAreInserted() async throws {
         try await world { world in
             var created: [String] = []
@@ -163,6 +183,24 @@ import Testing
                 #expect(document.body.contains(permission), "\(permission)")
             }
             #expect(document.body.contains("core_app_visible"))
+        }
+    }
+}
+
+/// The smoke test's business-backend checks against a real Basic (the rest of the platform's
+/// smoke test is covered with Admin in AdminServiceTests).
+@Suite struct BasicSmokeTests {
+    @Test(.timeLimit(.minutes(2))) func theSmokeTestsBackendChecksPass() async throws {
+        try await BackendWorld.with(BasicDaemon.self) { world in
+            let target = SmokeTarget(authURL: world.auth.daemon.publicURL!, authManagementURL: world.auth.daemon.managementURL,
+                                     coreManagementURL: world.core.managementURL, adminURL: "http://127.0.0.1:\(TestEnvironment.freePort())",
+                                     adminEmail: "nobody@kisum.test", adminPassword: "-", userEmail: "ada@kisum.test", userPassword: "pw-pw-pw",
+                                     company: "acme", addon: "finance_addon", module: "finance", serviceKey: ServiceKey(),
+                                     backendURL: world.backend.publicURL!)
+            let results = await SmokeRun(target: target).run()
+            let backend = results.filter { $0.name.hasPrefix("backend") }
+            #expect(backend.map(\.name) == ["backend permission-allowed request", "backend permission-denied request"])
+            #expect(backend.allSatisfy { $0.outcome == .passed }, "\(backend.map(\.line))")
         }
     }
 }

@@ -26,15 +26,19 @@ import Testing
 
     @Test func datesMustExist() {
         #expect(CalendarDate("2028-02-29")?.description == "2028-02-29")
-        for bad in ["2027-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-04-31", "abcd-ef-gh", "1899-12-31"] {
+        for bad in ["2027-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-04-31", "abcd-ef-gh", "0000-01-01", "2026-+1-+1", "+026-01-01"] {
             #expect(CalendarDate(bad) == nil, "\(bad)")
         }
         #expect(CalendarDate("2026-01-31")! < CalendarDate("2026-02-01")!)
+        #expect(CalendarDate("0001-01-01")?.description == "0001-01-01")
     }
 
     @Test func inputRulesNameTheField() throws {
         #expect(try InputRules.text("  Ada  ", "name", length: 1...10) == "Ada")
         #expect(throws: PlatformError.self) { try InputRules.text("   ", "name", length: 1...10) }
+        // Counted as PostgreSQL counts (code points): "\r\n" is two, a combining accent one more.
+        #expect(throws: PlatformError.self) { try InputRules.text("a\r\nb", "memo", length: 1...3) }
+        #expect(throws: PlatformError.self) { try InputRules.text("e\u{301}e\u{301}", "category", length: 1...3) }
         #expect(try InputRules.email(" Ada@Example.org ") == "ada@example.org")
         #expect(try InputRules.email(nil) == nil)
         for bad in ["ada", "ada@", "@x.org", "a@b", "a b@c.org", "a@@b.org", "a@.org"] {

@@ -61,14 +61,20 @@ import Testing
                                                body: #"{"month":"\#(month)","category":"\#(category)","currency":"EUR","amount_minor":\#(amount)}"#)
                 #expect(set.status == 200, "\(set.body)")
             }
+            // A budget is answered as it is sent, so it can be sent back.
+            let october = try await world.call("GET", "/v1/budgets?month=2026-10", as: "ada")
+            let budget = try #require((try october.json()["items"] as? [[String: Any]])?.first)
+            #expect(budget["month"] as? String == "2026-10")
+            let resent = try JSONSerialization.data(withJSONObject: budget)
+            #expect(try await world.call("PUT", "/v1/budgets", as: "ada", body: String(decoding: resent, as: UTF8.self)).status == 200)
             let report = try await world.call("GET", "/v1/reports/monthly?from=2026-10&to=2026-11&currency=EUR", as: "ada").json()
             let months = try #require(report["months"] as? [[String: Any]])
             #expect(months.map { $0["month"] as? String } == ["2026-10", "2026-11"])
             #expect(months[0]["income_minor"] as? Int == 100_000 && months[0]["spent_minor"] as? Int == 35_000)
             #expect(months[0]["budget_minor"] as? Int == 30_000)
-            let october = try #require(months[0]["categories"] as? [[String: Any]])
-            #expect(october.map { $0["category"] as? String } == ["tickets", "venue"])
-            #expect(october[1]["spent_minor"] as? Int == 35_000 && october[1]["remaining_minor"] as? Int == -5_000)
+            let octoberLines = try #require(months[0]["categories"] as? [[String: Any]])
+            #expect(octoberLines.map { $0["category"] as? String } == ["tickets", "venue"])
+            #expect(octoberLines[1]["spent_minor"] as? Int == 35_000 && octoberLines[1]["remaining_minor"] as? Int == -5_000)
             let november = try #require(months[1]["categories"] as? [[String: Any]])
             // A budget with nothing spent yet is a line too.
             #expect(november.map { $0["category"] as? String } == ["catering", "tickets", "travel"])

@@ -37,14 +37,25 @@ struct CalendarEventRepository: Sendable {
     /// The event, or nil when `contactID` names no contact of this company.
     func create(_ scope: CompanyScope, title: String, startsAt: Date, endsAt: Date, location: String?, contactID: UUID?) async throws
         -> CalendarEvent? {
-        // The contact must be the company's own: a foreign id inserts nothing.
-        let rows = try await database.query("""
+        // The contact must be the company's own: a foreign id inserts nothing, and a contact
+        // deleted meanwhile fails the (company_id, contact_id) reference: the same answer.
+        let rows: [PostgresRow]
+        do {
+            rows = try await insert(scope, title: title, startsAt: startsAt, endsAt: endsAt, location: location, contactID: contactID)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            return nil
+        }
+        return try rows.first.map(Self.event)
+    }
+
+    private func insert(_ scope: CompanyScope, title: String, startsAt: Date, endsAt: Date, location: String?, contactID: UUID?) async throws
+        -> [PostgresRow] {
+        try await database.query("""
             INSERT INTO calendar_events (id, company_id, title, starts_at, ends_at, location, contact_id, created_by)
             SELECT \(UUID()), \(scope.companyID), \(title), \(startsAt), \(endsAt), \(location), \(contactID), \(scope.userID)
             WHERE \(contactID)::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE company_id = \(scope.companyID) AND id = \(contactID))
             RETURNING id, title, starts_at, ends_at, location, contact_id, created_at
             """, operation: "events_insert", logger: logger)
-        return try rows.first.map(Self.event)
     }
 
     func delete(_ scope: CompanyScope, _ id: UUID) async throws -> Bool {

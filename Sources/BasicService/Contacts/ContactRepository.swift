@@ -40,15 +40,24 @@ struct ContactRepository: Sendable {
         return try Self.contact(rows[0])
     }
 
-    /// The contact as changed, or nil if the company has no such contact.
-    func update(_ scope: CompanyScope, _ contact: Contact) async throws -> Contact? {
-        let rows = try await database.query("""
-            UPDATE contacts SET name = \(contact.name), email = \(contact.email), phone = \(contact.phone), notes = \(contact.notes),
-                updated_at = now()
-            WHERE company_id = \(scope.companyID) AND id = \(contact.id)
-            RETURNING id, name, email, phone, notes, created_at, updated_at
-            """, operation: "contacts_update", logger: logger)
-        return try rows.first.map(Self.contact)
+    /// The contact as `change` leaves it, or nil if the company has no such contact. The row is
+    /// locked while it changes: two concurrent changes of different fields both stay.
+    func update(_ scope: CompanyScope, _ id: UUID, _ change: @Sendable (inout Contact) throws -> Void) async throws -> Contact? {
+        try await database.withTransaction("contacts_update", logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT id, name, email, phone, notes, created_at, updated_at FROM contacts
+                WHERE company_id = \(scope.companyID) AND id = \(id) FOR UPDATE
+                """, logger: logger).collect()
+            guard var contact = try rows.first.map(Self.contact) else { return nil }
+            try change(&contact)
+            let updated = try await connection.query("""
+                UPDATE contacts SET name = \(contact.name), email = \(contact.email), phone = \(contact.phone), notes = \(contact.notes),
+                    updated_at = now()
+                WHERE company_id = \(scope.companyID) AND id = \(id)
+                RETURNING id, name, email, phone, notes, created_at, updated_at
+                """, logger: logger).collect()
+            return try updated.first.map(Self.contact)
+        }
     }
 
     /// Whether the company had the contact.

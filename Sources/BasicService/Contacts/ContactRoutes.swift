@@ -29,12 +29,17 @@ struct ContactRoutes: Sendable {
             .patch("contacts/{id}") { request, context in
                 let scope = try context.company(), id = try context.uuidParameter("id")
                 let input = try await request.decodeJSON(as: ContactInput.self, context: context)
-                var contact = try await found(repository.find(scope, id))
-                if let name = input.name { contact.name = try InputRules.text(name, "name", length: 1...200) }
-                if input.email != nil { contact.email = try InputRules.email(input.email) }
-                if input.phone != nil { contact.phone = try InputRules.optionalText(input.phone, "phone", maximum: 50) }
-                if input.notes != nil { contact.notes = try InputRules.optionalText(input.notes, "notes", maximum: 2000) }
-                return try await found(repository.update(scope, contact))
+                // Checked before the row is locked; applied to the row as it is then.
+                let name = try input.name.map { try InputRules.text($0, "name", length: 1...200) }
+                let email = try InputRules.email(input.email)
+                let phone = try InputRules.optionalText(input.phone, "phone", maximum: 50)
+                let notes = try InputRules.optionalText(input.notes, "notes", maximum: 2000)
+                return try await found(repository.update(scope, id) { contact in
+                    if let name { contact.name = name }
+                    if input.email != nil { contact.email = email }
+                    if input.phone != nil { contact.phone = phone }
+                    if input.notes != nil { contact.notes = notes }
+                })
             }
             .delete("contacts/{id}") { _, context in
                 guard try await repository.delete(try context.company(), try context.uuidParameter("id")) else { throw notFound }

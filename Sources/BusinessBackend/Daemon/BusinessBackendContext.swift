@@ -18,9 +18,14 @@ public struct BusinessBackendContext: Sendable {
     /// Refuses to start a backend without a database or the access layer (its descriptor
     /// declares both; the configuration check reports what is missing before this).
     public init(_ daemon: DaemonContext) throws {
-        guard let database = daemon.database, let enforcement = daemon.access else {
+        guard let database = daemon.database else {
             throw ConfigError(service: daemon.descriptor.name, problems: [
-                .init(variable: "AUTH_JWKS_URL", reason: "a business backend needs its database and the access layer"),
+                .init(variable: "\(daemon.descriptor.databasePrefix ?? "?")_DB_URL", reason: "a business backend needs its database"),
+            ])
+        }
+        guard let enforcement = daemon.access else {
+            throw ConfigError(service: daemon.descriptor.name, problems: [
+                .init(variable: "AUTH_JWKS_URL", reason: "a business backend needs the access layer (Auth's JWKS and internal URL)"),
             ])
         }
         self.daemon = daemon

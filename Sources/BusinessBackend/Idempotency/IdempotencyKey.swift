@@ -7,7 +7,8 @@ import PlatformKit
 /// the same key and body gets the first answer again; the same key with another body is refused.
 public struct IdempotencyKey: Sendable, Equatable {
     public let value: String
-    /// SHA-256 of the request body, hex.
+    /// SHA-256 of the route (method and path) and the request body, hex: the same key sent to
+    /// another route is another request.
     public let fingerprint: String
 
     public static let reused = PlatformError.Code("idempotency_key_reused", .unprocessableContent)
@@ -20,7 +21,10 @@ public struct IdempotencyKey: Sendable, Equatable {
         guard (1...200).contains(value.utf8.count), value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw PlatformError(.validationFailed, "Idempotency-Key must be 1 to 200 printable characters without spaces")
         }
-        self.init(value: value, fingerprint: SHA256.hash(data: body).hexEncoded)
+        var hasher = SHA256()
+        hasher.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
+        hasher.update(data: body)
+        self.init(value: value, fingerprint: hasher.finalize().hexEncoded)
     }
 
     public init(value: String, fingerprint: String) {

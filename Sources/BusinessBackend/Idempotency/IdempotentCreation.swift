@@ -13,15 +13,35 @@ import PostgresNIO
 /// The table every backend that uses it migrates:
 /// `idempotency_keys (company_id uuid, key text, fingerprint text, response text, created_at timestamptz, PRIMARY KEY (company_id, key))`.
 public enum IdempotentCreation {
+    /// Runs `create` once per key in one transaction it owns: the first request creates (and its
+    /// answer is stored with the key), a retry — even a concurrent one — gets that answer again
+    /// (`replayed` true) without running `create`.
+    public static func run<Value: Codable & Sendable>(
+        _ key: IdempotencyKey, company: UUID, database: PlatformDatabase, operation: String, logger: Logger,
+        _ create: (PostgresConnection) async throws -> Value
+    ) async throws -> (value: Value, replayed: Bool) {
+        try await database.withTransaction(operation, logger: logger) { connection in
+            switch try await claim(key, company: company, on: connection, logger: logger) {
+            case .replay(let response):
+                return (try JSONDecoder.platform.decode(Value.self, from: Data(response.utf8)), true)
+            case .claimed:
+                let value = try await create(connection)
+                let response = String(decoding: try JSONEncoder.platform.encode(value), as: UTF8.self)
+                try await record(key, company: company, response: response, on: connection, logger: logger)
+                return (value, false)
+            }
+        }
+    }
+
     /// What the transaction found: the key is new (create, then `record`), or an earlier
     /// request with the same key and body already answered (`response`, JSON).
-    public enum Claim: Sendable, Equatable {
+    enum Claim: Sendable, Equatable {
         case claimed
         case replay(response: String)
     }
 
     /// Claims `key` for `company` on `connection` (inside the caller's transaction).
-    public static func claim(_ key: IdempotencyKey, company: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Claim {
+    static func claim(_ key: IdempotencyKey, company: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Claim {
         let inserted = try await connection.query("""
             INSERT INTO idempotency_keys (company_id, key, fingerprint, response) VALUES (\(company), \(key.value), \(key.fingerprint), NULL)
             ON CONFLICT DO NOTHING RETURNING 1
@@ -43,7 +63,7 @@ public enum IdempotentCreation {
     }
 
     /// Stores the answer of the create that claimed `key` (same transaction).
-    public static func record(_ key: IdempotencyKey, company: UUID, response: String, on connection: PostgresConnection,
+    static func record(_ key: IdempotencyKey, company: UUID, response: String, on connection: PostgresConnection,
                               logger: Logger) async throws {
         _ = try await connection.query("""
             UPDATE idempotency_keys SET response = \(response) WHERE company_id = \(company) AND key = \(key.value)

@@ -4,10 +4,11 @@ import PlatformKit
 /// The checks business input goes through, each refusing with 422 `validation_failed` and the
 /// field's name (text has already passed `TextInput`'s control-character and length checks).
 public enum InputRules {
-    /// `value` trimmed, `length` characters long.
+    /// `value` trimmed, `length` characters long (counted as PostgreSQL's `length()` counts them:
+    /// code points, so a check here is the CHECK constraint's, never a 500 from it).
     public static func text(_ value: String, _ field: String, length: ClosedRange<Int>) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard length.contains(trimmed.count) else {
+        guard length.contains(TextInput.length(trimmed)) else {
             throw PlatformError(.validationFailed, "\(field) must be \(length.lowerBound) to \(length.upperBound) characters")
         }
         return trimmed

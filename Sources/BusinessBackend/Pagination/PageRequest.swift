@@ -3,8 +3,10 @@ import PlatformKit
 
 /// Which page of a list a request asks for: `limit` (1…`maximum`, default 50) and `cursor`
 /// (the previous page's `next_cursor`). Lists are in creation order and keyed by each row's
-/// position (a sequence), so pages stay stable while rows are inserted: a new row appears on
-/// the last page, never twice and never skipped.
+/// position (a sequence), so pages stay stable while rows are inserted: no row appears twice,
+/// and a row committed before the page that would hold it is read appears on it. (Positions
+/// are drawn at insert, not at commit: a row still uncommitted while a later page is read can
+/// be passed over — a list is a view of committed rows, not a change feed.)
 public struct PageRequest: Sendable, Equatable {
     public let limit: Int
     /// Rows after this position; nil for the first page.

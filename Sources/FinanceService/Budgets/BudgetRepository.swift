@@ -12,7 +12,7 @@ struct BudgetRepository: Sendable {
 
     func list(_ scope: CompanyScope, month: CalendarDate) async throws -> [Budget] {
         let rows = try await database.query("""
-            SELECT month::text, category, currency, amount_minor FROM budgets
+            SELECT to_char(month, 'YYYY-MM-DD'), category, currency, amount_minor FROM budgets
             WHERE company_id = \(scope.companyID) AND month = \(month.description)::date ORDER BY category, currency LIMIT 1000
             """, operation: "budgets_list", logger: logger)
         return try rows.map(Self.budget)
@@ -26,7 +26,7 @@ struct BudgetRepository: Sendable {
                     \(scope.userID))
             ON CONFLICT (company_id, month, category, currency)
                 DO UPDATE SET amount_minor = excluded.amount_minor, updated_by = excluded.updated_by, updated_at = now()
-            RETURNING month::text, category, currency, amount_minor
+            RETURNING to_char(month, 'YYYY-MM-DD'), category, currency, amount_minor
             """, operation: "budgets_upsert", logger: logger)
         return try Self.budget(rows[0])
     }

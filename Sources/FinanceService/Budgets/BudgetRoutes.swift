@@ -37,14 +37,23 @@ struct BudgetRoutes: Sendable {
     }
 }
 
-/// A month's budget for one category and currency.
-struct Budget: Codable, Sendable, Equatable, ResponseEncodable {
+/// A month's budget for one category and currency (`month` written `YYYY-MM`, as it is sent).
+struct Budget: Encodable, Sendable, Equatable, ResponseEncodable {
+    /// The first day of the month.
     let month: CalendarDate
     let category: String
     let currency: String
     let amountMinor: Int64
 
     enum CodingKeys: String, CodingKey { case month, category, currency, amountMinor = "amount_minor" }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(String(month.description.prefix(7)), forKey: .month)
+        try container.encode(category, forKey: .category)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(amountMinor, forKey: .amountMinor)
+    }
 }
 
 struct BudgetList: Encodable, Sendable, ResponseEncodable {

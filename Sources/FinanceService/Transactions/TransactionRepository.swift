@@ -13,7 +13,7 @@ struct TransactionRepository: Sendable {
     /// Booked between `from` and `to` (inclusive) when given, in the order they were recorded.
     func list(_ scope: CompanyScope, from: CalendarDate?, to: CalendarDate?, _ page: PageRequest) async throws -> Page<FinanceTransaction> {
         let rows = try await database.query("""
-            SELECT position, id, amount_minor, currency, category, booked_on::text, counterparty, memo, created_at FROM transactions
+            SELECT position, id, amount_minor, currency, category, to_char(booked_on, 'YYYY-MM-DD'), counterparty, memo, created_at FROM transactions
             WHERE company_id = \(scope.companyID) AND position > \(page.afterPosition)
               AND (\(from?.description)::date IS NULL OR booked_on >= \(from?.description)::date)
               AND (\(to?.description)::date IS NULL OR booked_on <= \(to?.description)::date)
@@ -28,7 +28,7 @@ struct TransactionRepository: Sendable {
 
     func find(_ scope: CompanyScope, _ id: UUID) async throws -> FinanceTransaction? {
         let rows = try await database.query("""
-            SELECT id, amount_minor, currency, category, booked_on::text, counterparty, memo, created_at FROM transactions
+            SELECT id, amount_minor, currency, category, to_char(booked_on, 'YYYY-MM-DD'), counterparty, memo, created_at FROM transactions
             WHERE company_id = \(scope.companyID) AND id = \(id)
             """, operation: "transactions_find", logger: logger)
         return try rows.first.map(Self.transaction)
@@ -37,23 +37,16 @@ struct TransactionRepository: Sendable {
     /// Books `input` once per idempotency key: the first request creates, a retry (even a
     /// concurrent one) gets the first answer (`replayed` true).
     func create(_ scope: CompanyScope, _ input: ValidTransaction, key: IdempotencyKey) async throws
-        -> (transaction: FinanceTransaction, replayed: Bool) {
-        try await database.withTransaction("transactions_insert", logger: logger) { connection in
-            switch try await IdempotentCreation.claim(key, company: scope.companyID, on: connection, logger: logger) {
-            case .replay(let response):
-                return (try JSONDecoder.platform.decode(FinanceTransaction.self, from: Data(response.utf8)), true)
-            case .claimed:
-                let rows = try await connection.query("""
-                    INSERT INTO transactions (id, company_id, amount_minor, currency, category, booked_on, counterparty, memo, created_by)
-                    VALUES (\(UUID()), \(scope.companyID), \(input.amountMinor), \(input.currency), \(input.category),
-                            \(input.bookedOn.description)::date, \(input.counterparty), \(input.memo), \(scope.userID))
-                    RETURNING id, amount_minor, currency, category, booked_on::text, counterparty, memo, created_at
-                    """, logger: logger).collect()
-                let transaction = try Self.transaction(rows[0])
-                let response = String(decoding: try JSONEncoder.platform.encode(transaction), as: UTF8.self)
-                try await IdempotentCreation.record(key, company: scope.companyID, response: response, on: connection, logger: logger)
-                return (transaction, false)
-            }
+        -> (value: FinanceTransaction, replayed: Bool) {
+        try await IdempotentCreation.run(key, company: scope.companyID, database: database, operation: "transactions_insert",
+                                         logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO transactions (id, company_id, amount_minor, currency, category, booked_on, counterparty, memo, created_by)
+                VALUES (\(UUID()), \(scope.companyID), \(input.amountMinor), \(input.currency), \(input.category),
+                        \(input.bookedOn.description)::date, \(input.counterparty), \(input.memo), \(scope.userID))
+                RETURNING id, amount_minor, currency, category, to_char(booked_on, 'YYYY-MM-DD'), counterparty, memo, created_at
+                """, logger: logger).collect()
+            return try Self.transaction(rows[0])
         }
     }
 
