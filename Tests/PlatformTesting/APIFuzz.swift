@@ -8,8 +8,9 @@ public struct APIFuzz: Sendable {
     public enum Caller: Sendable {
         /// A service calling internal routes (a fresh credential per request), acting for a person.
         case service(name: String, key: String, callee: String, actingUser: String?)
-        /// A user signed in through `loginURL` (public routes), again after any 401.
-        case user(loginURL: String, email: String, password: String)
+        /// A user signed in through `loginURL` (public routes), again after any 401; with `org`,
+        /// every request names that company in `x-org`.
+        case user(loginURL: String, email: String, password: String, org: String? = nil)
     }
 
     public let document: URL
@@ -51,7 +52,8 @@ public struct APIFuzz: Sendable {
             environment["KISUM_FUZZ_CALLER"] = name
             environment["KISUM_FUZZ_CALLEE"] = callee
             environment["KISUM_FUZZ_ACTING_USER"] = actingUser
-        case .user(let loginURL, let email, let password):
+        case .user(let loginURL, let email, let password, let org):
+            environment["KISUM_FUZZ_ORG"] = org
             environment["KISUM_FUZZ_LOGIN_URL"] = loginURL
             environment["KISUM_FUZZ_LOGIN_EMAIL"] = email
             environment["KISUM_FUZZ_LOGIN_PASSWORD"] = password

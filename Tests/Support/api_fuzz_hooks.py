@@ -8,6 +8,8 @@ Environment (set by APIFuzz in Tests/PlatformTesting):
                           a user to sign in as (public routes); signed in again after any 401,
                           since fuzzed operations log out, revoke sessions and rotate keys
   KISUM_FUZZ_ACTING_USER  the person an internal call acts for (x-kisum-acting-user)
+  KISUM_FUZZ_ORG          the company every request names in x-org (business backends: the
+                          signed-in user's own, so operations get past the access layer)
 Service credentials live 60 s, so one is minted per request rather than passed once.
 """
 import base64
@@ -68,6 +70,9 @@ def before_call(ctx, case, kwargs):
                                                           env["KISUM_FUZZ_CALLEE"])
     if env.get("KISUM_FUZZ_ACTING_USER"):
         headers["x-kisum-acting-user"] = env["KISUM_FUZZ_ACTING_USER"]
+    if env.get("KISUM_FUZZ_ORG"):
+        headers = {name: value for name, value in headers.items() if name.lower() != "x-org"}
+        headers["x-org"] = env["KISUM_FUZZ_ORG"]
     bearer = _bearer()
     if bearer:
         headers = {name: value for name, value in headers.items() if name.lower() != "authorization"}
