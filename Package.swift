@@ -231,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "AdminServiceTests",
             dependencies: ["AdminService", "PlatformSmoke", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
-                           "ServiceAuth", "PlatformTesting"],
+                           "ServiceAuth", "PlatformTesting", "ServiceWorlds", "BasicService", "FinanceService"],
             swiftSettings: strict),
     ]
 )

@@ -63,7 +63,7 @@ public final class JWKSVerifier: Sendable {
         self.logger = logger
     }
 
-    /// The token's claims, or `invalid_token` (401) / `jwks_unavailable` (503).
+    /// The token's claims, or `token_invalid`, `token_expired`, `key_unknown` (401) / `jwks_unavailable` (503).
     public func verify(_ token: String) async throws -> AccessTokenClaims {
         try await verifyWithKey(token).claims
     }
@@ -74,19 +74,19 @@ public final class JWKSVerifier: Sendable {
         if let known = verified.withLockedValue({ $0.tokens.entry(for: token) }) {
             return (known.claims, known.kid)
         }
-        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid,
-              !isRetired(kid) else {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid else {
+            throw PlatformError(AccessError.tokenInvalid, "The access token is not valid.")
         }
+        guard !isRetired(kid) else { throw PlatformError(AccessError.keyUnknown, "The access token's signing key is not published.") }
         let keys = try await keys(for: kid)
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
         } catch {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+            throw AccessError.refusal(verifying: error)
         }
         guard claims.iss.value == issuer, claims.aud.value.contains(audience) else {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.tokenInvalid, "The access token is not valid.")
         }
         remember(token, claims: claims, kid: kid)
         return (claims, kid)
@@ -142,7 +142,9 @@ public final class JWKSVerifier: Sendable {
                         cache.fetchedAt = now
                     }
                 }
-                guard fetched.kids.contains(kid) else { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
+                guard fetched.kids.contains(kid) else {
+                    throw PlatformError(AccessError.keyUnknown, "The access token's signing key is not published.")
+                }
                 return fetched.keys
             } catch let error as PlatformError {
                 throw error
@@ -158,7 +160,7 @@ public final class JWKSVerifier: Sendable {
             (cache.keys, cache.kids.contains(kid) && !retired, cache.fetchedAt.map { now - $0 < staleLimit } ?? false)
         }
         guard let current, stale else { throw PlatformError(Self.jwksUnavailable, "Token keys are unavailable; retry shortly.") }
-        guard known else { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
+        guard known else { throw PlatformError(AccessError.keyUnknown, "The access token's signing key is not published.") }
         return current
     }
 

@@ -79,7 +79,7 @@ import Testing
             #expect(rotated.status == 200, "\(rotated.body)")
             // The emergency retired the key that signed root's own token: refused at once.
             let stale = try await world.admin("POST", "/admin/v1/keys/rotate", token: root, body: #"{"reason":"routine"}"#)
-            #expect(stale.status == 401 && stale.body.contains("invalid_token"), "\(stale.body)")
+            #expect(stale.status == 401 && stale.body.contains("key_unknown"), "\(stale.body)")
             root = try await world.login("root@kisum.test").token
             #expect(try await world.admin("POST", "/admin/v1/keys/rotate", token: root, body: #"{"reason":"routine"}"#).status == 200)
 

@@ -292,7 +292,7 @@ import ServiceWorlds
         try await world { world in
             let stranger = try await world.me("someone-else")
             #expect(stranger.status == 403)
-            #expect(stranger.errorCode == "not_a_member")
+            #expect(stranger.errorCode == "x_org_forbidden")
 
             // A colleague delegates what they hold (and something they do not) to Ada.
             let colleague = UUID(), colleagueMembership = UUID(), approver = UUID()
@@ -314,7 +314,7 @@ import ServiceWorlds
             try await world.sql("UPDATE companies SET status = 'suspended' WHERE id = $1", [world.company.uuidString])
             let suspended = try await world.me("acme")
             #expect(suspended.status == 403)
-            #expect(suspended.errorCode == "access_inactive")
+            #expect(suspended.errorCode == "membership_inactive")
         }
     }
 }

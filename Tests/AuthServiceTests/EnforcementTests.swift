@@ -167,10 +167,10 @@ import ServiceWorlds
             })
 
             // The ladder's refusals, each with its code.
-            #expect(try await enforced.read(token, org: nil).errorCode == "org_required")
-            #expect(try await enforced.read(token, org: "not a slug").errorCode == "org_required")
-            #expect(try await enforced.read(token, org: "globex").errorCode == "not_a_member")
-            #expect(try await enforced.read("not-a-token").errorCode == "invalid_token")
+            #expect(try await enforced.read(token, org: nil).errorCode == "x_org_missing")
+            #expect(try await enforced.read(token, org: "not a slug").errorCode == "x_org_missing")
+            #expect(try await enforced.read(token, org: "globex").errorCode == "x_org_forbidden")
+            #expect(try await enforced.read("not-a-token").errorCode == "token_invalid")
             let anonymous = try await TestHTTP.get(enforced.canary.publicURL! + "/v1/enforced/notes/\(enforced.note)", headers: [("x-org", "acme")])
             #expect(anonymous.status == 401)
             #expect(try await enforced.read(token, org: enforced.world.company.uuidString).status == 200)  // by id as well
@@ -198,7 +198,7 @@ import ServiceWorlds
             // A module grant withdrawn, then given back.
             token = try await enforced.signIn()
             let membership = "/internal/v1/memberships/\(world.membership)"
-            try await refusedWithinASecond(enforced, token: token, code: "module_not_enabled") {
+            try await refusedWithinASecond(enforced, token: token, code: "module_not_entitled") {
                 try ok(try await auth.call("PUT", membership + "/modules", body: #"{"modules":["finance"]}"#, headers: actor))
             }
             try ok(try await auth.call("PUT", membership + "/modules", body: #"{"modules":["core_app","finance"]}"#, headers: actor))
@@ -212,20 +212,20 @@ import ServiceWorlds
             try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
             #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
             // The membership made inactive, then active again.
-            try await refusedWithinASecond(enforced, token: token, code: "access_inactive") {
+            try await refusedWithinASecond(enforced, token: token, code: "membership_inactive") {
                 try ok(try await auth.call("POST", membership + "/status", body: #"{"status":"inactive","reason":"t"}"#, headers: actor))
             }
             try ok(try await auth.call("POST", membership + "/status", body: #"{"status":"active","reason":"t"}"#, headers: actor))
             #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
             // Basic cancelled in Core: core_app is no longer entitled (Core → Auth → feed).
-            try await refusedWithinASecond(enforced, token: token, code: "module_not_enabled") {
+            try await refusedWithinASecond(enforced, token: token, code: "module_not_entitled") {
                 try await world.coreWrite(.post, "/internal/v1/companies/\(world.company)/subscription/cancel", ["reason": "test"])
             }
             try await world.coreWrite(.put, "/internal/v1/companies/\(world.company)/subscription",
                                       ["package_key": "basic", "status": "active", "period_start": "2026-01-01T00:00:00Z"])
             #expect(try await eventually(within: .seconds(3)) { try await enforced.read(token).status == 200 })
             // The company suspended.
-            try await refusedWithinASecond(enforced, token: token, code: "access_inactive") {
+            try await refusedWithinASecond(enforced, token: token, code: "membership_inactive") {
                 try ok(try await auth.call("POST", "/internal/v1/companies/\(world.company)/status", body: #"{"status":"suspended","reason":"t"}"#,
                                             headers: actor))
             }
@@ -234,7 +234,7 @@ import ServiceWorlds
             #expect(try await eventually(within: .seconds(2)) { try await enforced.read(token).status == 200 })
             // An emergency key rotation: the old key's tokens are refused although the canary's
             // JWKS cache (5 minutes) still lists it.
-            try await refusedWithinASecond(enforced, token: token, code: "invalid_token") {
+            try await refusedWithinASecond(enforced, token: token, code: "key_unknown") {
                 try ok(try await auth.call("POST", "/internal/v1/keys/rotate", body: #"{"emergency":true}"#, headers: actor))
             }
             // The user disabled (last: it ends every session).

@@ -29,8 +29,8 @@ import ServiceWorlds
             let claims = try await verifier.verify(token)
             #expect(UUID(uuidString: claims.sid) != nil)
 
-            #expect(await code { try await self.verifier(auth, audience: "someone-else").verify(token) } == "invalid_token")
-            #expect(await code { try await verifier.verify("a.b.c") } == "invalid_token")
+            #expect(await code { try await self.verifier(auth, audience: "someone-else").verify(token) } == "token_invalid")
+            #expect(await code { try await verifier.verify("a.b.c") } == "token_invalid")
             // A key that is not in the JWKS, even with a kid that looks right.
             let material = try await SigningKeyMaterial.generate()
             let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: material.privatePEM), digestAlgorithm: .sha256,
@@ -38,11 +38,14 @@ import ServiceWorlds
             let forged = try await keys.sign(AccessTokenClaims(issuer: AuthHarness.issuer, audience: "kisum-test", userID: UUID(),
                                                                sessionID: UUID(), issuedAt: Date(), ttl: .seconds(60)),
                                              kid: JWKIdentifier(string: material.kid))
-            #expect(await code { try await verifier.verify(forged) } == "invalid_token")
+            #expect(await code { try await verifier.verify(forged) } == "key_unknown")
+            // Signed by the published key, but past its expiry: the client should refresh.
+            let (expired, _) = try await auth.signWithActiveKey(ttl: .seconds(-30))
+            #expect(await code { try await verifier.verify(expired) } == "token_expired")
             // alg "none" with a published kid.
             let header = Data(#"{"alg":"none","kid":"\#(JWTHeaderPeek.fields(of: token)?.kid ?? "")"}"#.utf8).base64EncodedString()
             let parts = token.split(separator: ".")
-            #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "invalid_token")
+            #expect(await code { try await verifier.verify("\(header).\(parts[1]).") } == "token_invalid")
         }
     }
 

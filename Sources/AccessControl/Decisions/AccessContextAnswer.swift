@@ -39,10 +39,10 @@ public struct AccessContextAnswer: Sendable, Codable, Equatable, ResponseEncodab
         if allowed, let access { return access }
         switch reason {
         case "session_revoked": throw PlatformError(AccessError.sessionRevoked, "This session has ended; sign in again.")
-        case "key_retired": throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
-        case "not_a_member": throw PlatformError(AccessError.notAMember, "You are not a member of that company.")
-        case "user_inactive": throw PlatformError(AccessError.accessInactive, "This account is not active.")
-        default: throw PlatformError(AccessError.accessInactive, "Your membership or the company is not active.")
+        case "key_retired": throw PlatformError(AccessError.keyUnknown, "The access token's signing key is retired.")
+        case "not_a_member": throw PlatformError(AccessError.xOrgForbidden, "You are not a member of that company.")
+        case "user_inactive": throw PlatformError(AccessError.membershipInactive, "This account is not active.")
+        default: throw PlatformError(AccessError.membershipInactive, "Your membership or the company is not active.")
         }
     }
 }

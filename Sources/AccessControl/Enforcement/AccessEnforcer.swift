@@ -52,11 +52,11 @@ public final class AccessEnforcer: Sendable {
     /// The verified identity behind an `Authorization` header value, or 401.
     public func identity(authorization header: String?) async throws -> VerifiedIdentity {
         guard let token = BearerToken.parse(header) else {
-            throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
+            throw PlatformError(AccessError.tokenMissing, "Send an access token as Authorization: Bearer.")
         }
         let (claims, kid) = try await verifier.verifyWithKey(token)
         guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.tokenInvalid, "The access token is not valid.")
         }
         return VerifiedIdentity(userID: user, sessionID: session, keyID: kid)
     }

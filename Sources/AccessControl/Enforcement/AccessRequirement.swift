@@ -35,12 +35,12 @@ public struct AccessRequirement: Sendable, Hashable, CustomStringConvertible {
     public func check(_ access: AccessSnapshot) throws {
         if coreAppVisible {
             guard access.coreAppVisible else {
-                throw PlatformError(AccessError.moduleNotEnabled, "The Core App is not active for this company (no Basic subscription).")
+                throw PlatformError(AccessError.moduleNotEntitled, "The Core App is not active for this company (no Basic subscription).")
             }
             return
         }
         guard access.has(module: module) else {
-            throw PlatformError(AccessError.moduleNotEnabled, "The \(module) module is not enabled for you in this company.")
+            throw PlatformError(AccessError.moduleNotEntitled, "The \(module) module is not enabled for you in this company.")
         }
         if let permission, !access.has(permission: permission) {
             throw PlatformError(AccessError.permissionDenied, "You do not have \(permission) in this company.")
@@ -57,10 +57,10 @@ struct AccessEnforcementMiddleware: RouterMiddleware {
         let identity = try await enforcer.identity(authorization: request.headers[.authorization])
         context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
         guard let raw = request.headers[.org], !raw.isEmpty else {
-            throw PlatformError(AccessError.orgRequired, "Name the company with x-org (its id or slug).")
+            throw PlatformError(AccessError.xOrgMissing, "Name the company with x-org (its id or slug).")
         }
         guard let org = OrgReference(raw) else {
-            throw PlatformError(AccessError.orgRequired, "x-org must be a company id or slug.")
+            throw PlatformError(AccessError.xOrgMissing, "x-org must be a company id or slug.")
         }
         let access = try await enforcer.access(of: identity, in: org)
         context.notes.identify(companyID: access.companyID.lowercased)

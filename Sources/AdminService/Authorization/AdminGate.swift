@@ -25,7 +25,7 @@ struct AdminGate: Sendable {
         context.notes.identify(userID: caller.userID.lowercased, sessionID: caller.sessionID.lowercased)
         guard decision.allowed, let email = decision.email else {
             deny("session", reason: decision.reason ?? "session_revoked")
-            if decision.reason == "key_retired" { throw PlatformError(AccessError.invalidToken, "The access token is not valid.") }
+            if decision.reason == "key_retired" { throw PlatformError(AccessError.keyUnknown, "The access token's signing key is retired.") }
             throw PlatformError(AccessError.sessionRevoked, "This session has ended; sign in again.")
         }
         return AdminIdentity(userID: caller.userID, sessionID: caller.sessionID, email: email, roles: decision.platformRoles,

@@ -36,7 +36,7 @@ struct AccessRoutes: Sendable {
         router.get("/auth/me") { request, context in
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
-                throw PlatformError(AccessError.accessInactive, "This account is not active.")
+                throw PlatformError(AccessError.membershipInactive, "This account is not active.")
             }
             return Me(userID: identity.userID, email: user.email, platformRoles: user.platformRoles, sessionID: identity.sessionID,
                       memberships: try await repository.memberships(userID: identity.userID))
@@ -48,7 +48,7 @@ struct AccessRoutes: Sendable {
             let identity = try await authenticator.authenticate(request, context)
             guard let user = try await repository.user(identity.userID), user.active else {
                 await deny(.userInactive, identity, nil, context)
-                throw PlatformError(AccessError.accessInactive, "This account is not active.")
+                throw PlatformError(AccessError.membershipInactive, "This account is not active.")
             }
             let memberships = try await repository.memberships(userID: identity.userID)
             var snapshots: [AccessSnapshot] = []
@@ -83,14 +83,14 @@ extension AccessRoutes {
         case .failure(.userInactive):
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
             await deny(.userInactive, identity, nil, context)
-            throw PlatformError(AccessError.accessInactive, "This account is not active.")
+            throw PlatformError(AccessError.membershipInactive, "This account is not active.")
         case .failure(.notAMember):
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
-            throw PlatformError(AccessError.notAMember, "You are not a member of that company.")
+            throw PlatformError(AccessError.xOrgForbidden, "You are not a member of that company.")
         case .failure(.accessInactive):
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
             await deny(.accessInactive, identity, org, context)
-            throw PlatformError(AccessError.accessInactive, "Your membership or the company is not active.")
+            throw PlatformError(AccessError.membershipInactive, "Your membership or the company is not active.")
         case .success(let granted):
             let membership = granted.membership
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased,

@@ -36,16 +36,18 @@ struct AccessAuthenticator: Sendable {
     /// the session is live (in the same statement as its other reads, on the hot path).
     func verifyToken(_ request: Request) async throws -> AccessIdentity {
         guard let token = BearerToken.parse(request.headers[.authorization]) else {
-            throw PlatformError(.unauthenticated, "Send an access token as Authorization: Bearer.")
+            throw PlatformError(AccessError.tokenMissing, "Send an access token as Authorization: Bearer.")
         }
         let claims: AccessTokenClaims, kid: String
         do {
             (claims, kid) = try await ring.verify(token, issuer: issuer, audience: audience)
+        } catch KeyRingError.unknownKey {
+            throw PlatformError(AccessError.keyUnknown, "The access token's signing key is not published.")
         } catch {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+            throw AccessError.refusal(verifying: error)
         }
         guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
-            throw PlatformError(AccessError.invalidToken, "The access token is not valid.")
+            throw PlatformError(AccessError.tokenInvalid, "The access token is not valid.")
         }
         return AccessIdentity(userID: user, sessionID: session, keyID: kid)
     }
