@@ -49,6 +49,34 @@ import ServiceWorlds
         }
     }
 
+    /// Auth's own routes (the key ring, not a JWKS) name what is wrong with a token the same way.
+    @Test func authsOwnRoutesNameWhatIsWrongWithAToken() async throws {
+        try await AuthHarness.with { auth in
+            #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+            func code(_ token: String?) async throws -> String? {
+                try await TestHTTP.get(auth.daemon.publicURL! + "/auth/me", headers: token.map { [("authorization", "Bearer \($0)")] } ?? [])
+                    .errorCode
+            }
+            #expect(try await code(nil) == "token_missing")
+            #expect(try await code("not-a-token") == "token_invalid")
+            let (expired, _) = try await auth.signWithActiveKey(ttl: .seconds(-30))
+            #expect(try await code(expired) == "token_expired")
+            let material = try await SigningKeyMaterial.generate()
+            let keys = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: material.privatePEM), digestAlgorithm: .sha256,
+                                                    kid: JWKIdentifier(string: material.kid))
+            let unknown = try await keys.sign(AccessTokenClaims(issuer: AuthHarness.issuer, audience: "kisum-test", userID: UUID(),
+                                                                sessionID: UUID(), issuedAt: Date(), ttl: .seconds(60)),
+                                              kid: JWKIdentifier(string: material.kid))
+            #expect(try await code(unknown) == "key_unknown")
+            // Valid, but no such session.
+            let (valid, _) = try await auth.signWithActiveKey(ttl: .seconds(60))
+            #expect(try await code(valid) == "session_revoked")
+            let badOrg = try await TestHTTP.get(auth.daemon.publicURL! + "/auth/me/access", headers: [("authorization", "Bearer \(valid)"),
+                                                                                                      ("x-org", "not a slug!")])
+            #expect(badOrg.status == 400 && badOrg.errorCode == "x_org_missing")
+        }
+    }
+
     @Test func concurrentCallersShareOneFetch() async throws {
         try await AuthHarness.with { auth in
             #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })

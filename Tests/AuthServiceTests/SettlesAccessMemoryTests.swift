@@ -1,3 +1,4 @@
+import AccessControl
 import PlatformKit
 import Testing
 @testable import AuthService
@@ -7,7 +8,7 @@ import Testing
 /// have followed a commit and waits like a success.
 @Suite struct SettlesAccessMemoryTests {
     @Test func refusalsPassStraightThrough() {
-        #expect(SettlesAccessMemory.isRefusal(PlatformError(.unauthenticated, "no token")))
+        #expect(SettlesAccessMemory.isRefusal(PlatformError(AccessError.tokenMissing, "no token")))
         #expect(SettlesAccessMemory.isRefusal(PlatformError(.validationFailed, "bad")))
         #expect(!SettlesAccessMemory.isRefusal(PlatformError(.dependencyUnavailable, "database away")))
         #expect(!SettlesAccessMemory.isRefusal(PlatformError(.internalError, "after the commit")))

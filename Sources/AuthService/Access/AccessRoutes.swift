@@ -65,8 +65,12 @@ extension AccessRoutes {
     /// statement for session, user, membership and grants (and the snapshot cache).
     private func access(org: String, _ request: Request, _ context: PlatformRequestContext) async throws -> Response {
         let identity = try await authenticator.verifyToken(request)
-        let key = OrgReference(org).map { AccessMemory.key(identity, $0) }
-        if let key, let held = memory.lookup(key) {
+        // The same answer as every backend's for an x-org that is neither an id nor a slug.
+        guard let reference = OrgReference(org) else {
+            throw PlatformError(AccessError.xOrgMissing, "x-org must be a company id or slug.")
+        }
+        let key = AccessMemory.key(identity, reference)
+        if let held = memory.lookup(key) {
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased,
                                    companyID: held.companyID.lowercased)
             return held.response
@@ -78,8 +82,10 @@ extension AccessRoutes {
             try await authenticator.refuseRevoked(identity, context)
         }
         switch row.ladder() {
-        case .failure(.sessionRevoked), .failure(.keyRetired):
+        case .failure(.sessionRevoked):
             try await authenticator.refuseRevoked(identity, context)
+        case .failure(.keyRetired):
+            throw PlatformError(AccessError.keyUnknown, "The access token's signing key is retired.")
         case .failure(.userInactive):
             context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
             await deny(.userInactive, identity, nil, context)
@@ -98,12 +104,10 @@ extension AccessRoutes {
             let (snapshot, validUntil) = try await access.snapshotAndValidity(grants: granted.grants,
                                                                              knownEntitlementVersion: row.knownEntitlementVersion)
             let answer = try AccessMemory.Answer(snapshot)
-            if let key {
-                memory.state.store(answer, for: key,
-                                   subject: .init(session: identity.sessionID, user: identity.userID, membership: membership.membershipID,
-                                                  company: membership.companyID),
-                                   ticket: ticket, validUntil: [validUntil, row.sessionExpiresAt].compactMap { $0 }.min())
-            }
+            memory.state.store(answer, for: key,
+                               subject: .init(session: identity.sessionID, user: identity.userID, membership: membership.membershipID,
+                                              company: membership.companyID),
+                               ticket: ticket, validUntil: [validUntil, row.sessionExpiresAt].compactMap { $0 }.min())
             return answer.response
         }
     }

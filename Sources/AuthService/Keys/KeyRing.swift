@@ -69,10 +69,10 @@ public final class KeyRing: Sendable {
             guard known.claims.iss.value == issuer, known.claims.aud.value.contains(audience) else { throw KeyRingError.wrongIssuerOrAudience }
             return (known.claims, known.kid)
         }
-        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid,
-              kids.contains(kid) else {
-            throw KeyRingError.unknownKey
+        guard token.utf8.count <= 8192, let header = JWTHeaderPeek.fields(of: token), header.alg == "RS256", let kid = header.kid else {
+            throw KeyRingError.malformed
         }
+        guard kids.contains(kid) else { throw KeyRingError.unknownKey }
         let claims = try await verifier.verify(token, as: AccessTokenClaims.self)
         guard claims.iss.value == issuer, claims.aud.value.contains(audience) else { throw KeyRingError.wrongIssuerOrAudience }
         state.withLockedValue { state in
@@ -122,6 +122,9 @@ public struct JWKSDocument: Codable, Sendable, Equatable {
 
 enum KeyRingError: Error {
     case noActiveKey
+    /// Not a token this ring could verify at all (size, header, algorithm, no kid).
+    case malformed
+    /// A kid the ring does not publish (never, or no longer).
     case unknownKey
     case wrongIssuerOrAudience
 }
