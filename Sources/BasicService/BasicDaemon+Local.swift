@@ -3,10 +3,6 @@ import Foundation
 import PlatformDaemon
 
 extension BasicDaemon: LocalDevelopmentHooks {
-    public static func localEnvironment(topology: LocalTopology) -> [String: String] {
-        BusinessBackendLocal.environment(topology: topology)
-    }
-
     /// Acme's address book and a first meeting, written once as Acme's owner.
     public static func seedDemoData(topology: LocalTopology, state: URL) async throws {
         try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, company: "acme") { owner in

@@ -44,6 +44,18 @@ public struct LocalTopology: Sendable {
         self.managementURLs = managementURLs
         self.publicURLs = publicURLs
     }
+
+    /// Where an enforcing daemon finds Auth on this machine: its internal URL, its JWKS and the
+    /// issuer its tokens name.
+    public var accessEnvironment: [String: String] {
+        var environment: [String: String] = [:]
+        if let auth = managementURLs["auth"] { environment["AUTH_INTERNAL_URL"] = auth }
+        if let auth = publicURLs["auth"] {
+            environment["AUTH_JWKS_URL"] = auth + "/.well-known/jwks.json"
+            environment["JWT_ISSUER"] = auth
+        }
+        return environment
+    }
 }
 
 /// Local-only hooks used by `./kisum up`.
@@ -58,6 +70,9 @@ public protocol LocalDevelopmentHooks {
 }
 
 extension LocalDevelopmentHooks {
+    /// Nothing beyond what every daemon of its kind gets (an enforcing daemon is pointed at the
+    /// local Auth by the setup itself).
+    public static func localEnvironment(topology: LocalTopology) -> [String: String] { [:] }
     public static func localSecrets() -> [String: @Sendable () -> String] { [:] }
 }
 

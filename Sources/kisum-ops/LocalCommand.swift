@@ -68,11 +68,9 @@ struct LocalCommand: AsyncParsableCommand {
                         .compactMap { caller in publicKeys[caller].map { "\(caller)=\($0)" } }
                         .joined(separator: ",")
                 }
-                if descriptor.access != .none, let auth = topology.managementURLs["auth"], let tokens = topology.publicURLs["auth"] {
+                if descriptor.access != .none {
                     // Enforcing daemons follow the local Auth (the defaults of required keys match; optional ones need it said).
-                    environment["AUTH_INTERNAL_URL"] = auth
-                    environment["AUTH_JWKS_URL"] = tokens + "/.well-known/jwks.json"
-                    environment["JWT_ISSUER"] = tokens
+                    environment.merge(topology.accessEnvironment) { _, new in new }
                     environment["JWT_AUDIENCE"] = "kisum"
                 }
                 for (name, generate) in app.localSecrets() {

@@ -66,26 +66,17 @@ import ServiceWorlds
 
     /// Starts the world of `world(redis:_:)`; what it started is stopped again if a later step fails.
     private func startWorld(redis: String) async throws -> World {
-        let coreKey = ServiceKey(), adminKey = ServiceKey(), authKey = ServiceKey()
-        let coreDatabase = try await TestDatabase.create(migrations: CoreDaemon.migrations!)
-        let authPort = TestEnvironment.freePort()
-        let core = try await Daemon.start(CoreDaemon.self, environment: DaemonEnvironment.base([
-            "CORE_DB_URL": coreDatabase.runtimeURL, "INTERNAL_SIGNING_KEY": coreKey.privateBase64,
-            "INTERNAL_TRUSTED_KEYS": "admin=\(adminKey.publicBase64),auth=\(authKey.publicBase64)",
-            "AUTH_INTERNAL_URL": "http://127.0.0.1:\(authPort)", "OUTBOX_POLL_INTERVAL": "100ms",
-        ]), sink: MemoryLogSink())
+        let coreHarness = try await CoreHarness.start()
+        let core = coreHarness.daemon
         let auth: AuthHarness
         do {
-            auth = try await AuthHarness.start([
-                "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(authPort)", "CORE_INTERNAL_URL": core.managementURL,
-                "INTERNAL_SIGNING_KEY": authKey.privateBase64, "REDIS_URL": redis, "ACCESS_TOKEN_TTL": "15m",
-            ], core: coreKey)
+            auth = try await AuthHarness.start(coreHarness.authEnvironment.merging(["REDIS_URL": redis, "ACCESS_TOKEN_TTL": "15m"]) { $1 },
+                                               core: coreHarness.coreKey)
         } catch {
             try? await core.shutdown()
             throw error
         }
-        let admin = ServiceHTTPClient(callee: "core", baseURL: core.managementURL,
-                                      credentials: await ServiceCredentialSigner(service: "admin", key: adminKey))
+        let admin = await coreHarness.adminClient()
         let company = UUID(), user = UUID(), membership = UUID(), role = UUID()
         let world0 = World(auth: auth, core: core, admin: admin, company: company, user: user, membership: membership, access: "")
         do {

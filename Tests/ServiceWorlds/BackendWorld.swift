@@ -43,20 +43,11 @@ public struct BackendWorld: Sendable {
     /// `body`, and stops everything, also when `body` throws.
     public static func with<App: DaemonApplication>(_ app: App.Type, environment extra: [String: String] = [:],
                                                     _ body: (BackendWorld) async throws -> Void) async throws {
-        let coreKey = ServiceKey(), adminKey = ServiceKey(), authKey = ServiceKey()
-        let coreDatabase = try await TestDatabase.create(migrations: CoreDaemon.migrations!)
-        let authPort = TestEnvironment.freePort()
-        let core = try await Daemon.start(CoreDaemon.self, environment: DaemonEnvironment.base([
-            "CORE_DB_URL": coreDatabase.runtimeURL, "INTERNAL_SIGNING_KEY": coreKey.privateBase64,
-            "INTERNAL_TRUSTED_KEYS": "admin=\(adminKey.publicBase64),auth=\(authKey.publicBase64)",
-            "AUTH_INTERNAL_URL": "http://127.0.0.1:\(authPort)", "OUTBOX_POLL_INTERVAL": "100ms",
-        ]), sink: MemoryLogSink())
-        try await withStopping(core) { core in
-            try await AuthHarness.with([
-                "KISUM_MANAGEMENT_LISTEN": "127.0.0.1:\(authPort)", "CORE_INTERNAL_URL": core.managementURL,
-                "INTERNAL_SIGNING_KEY": authKey.privateBase64, "ACCESS_TOKEN_TTL": "15m",
-            ], core: coreKey) { auth in
-                let companies = try await seed(core: core, admin: adminKey, auth: auth)
+        let coreHarness = try await CoreHarness.start()
+        try await withStopping(coreHarness.daemon) { core in
+            try await AuthHarness.with(coreHarness.authEnvironment.merging(["ACCESS_TOKEN_TTL": "15m"]) { $1 }, core: coreHarness.coreKey) { auth in
+                let coreAdmin = await coreHarness.adminClient()
+                let companies = try await seed(coreAdmin, auth: auth)
                 var tokens: [String: String] = [:]
                 for person in ["ada", "bo", "cy", "vic", "nia"] { tokens[person] = try await signIn(auth, "\(person)@kisum.test") }
                 let name = App.descriptor.name
@@ -71,8 +62,6 @@ public struct BackendWorld: Sendable {
                 environment.merge(extra) { _, new in new }
                 let backend = try await Daemon.start(App.self, environment: environment, sink: MemoryLogSink())
                 try await withStopping(backend) { backend in
-                    let coreAdmin = ServiceHTTPClient(callee: "core", baseURL: core.managementURL,
-                                                      credentials: await ServiceCredentialSigner(service: "admin", key: adminKey))
                     try await body(BackendWorld(core: core, auth: auth, backend: backend, backendDatabase: database, companies: companies,
                                                 coreAdmin: coreAdmin, tokens: tokens))
                 }
@@ -87,9 +76,7 @@ public struct BackendWorld: Sendable {
     }
 
     /// Core's catalog and subscriptions, then Auth's companies, people, memberships and grants.
-    private static func seed(core: RunningDaemon, admin: ServiceKey, auth: AuthHarness) async throws -> [String: UUID] {
-        let client = ServiceHTTPClient(callee: "core", baseURL: core.managementURL,
-                                       credentials: await ServiceCredentialSigner(service: "admin", key: admin))
+    private static func seed(_ client: ServiceHTTPClient, auth: AuthHarness) async throws -> [String: UUID] {
         func write(_ method: HTTPRequest.Method, _ path: String, _ body: some Encodable & Sendable) async throws {
             let reply = try await client.send(method, path, json: body, headers: [("idempotency-key", UUID().uuidString)])
             guard reply.status == 200 else { throw TestFailure("core \(path): \(reply.status) \(String(buffer: reply.body))") }

@@ -59,7 +59,7 @@ struct AccessContextRoutes: Sendable {
                     return AccessContextAnswer(allowed: false, reason: reason.rawValue, access: nil, validUntil: nil)
                 }
                 // One statement: session, user, membership and grants.
-                let row = try await repository.context(sessionID: input.sessionID, userID: input.userID, org: input.company,
+                let row = try await repository.context(sessionID: input.sessionID, userID: input.userID, org: OrgReference(input.company),
                                                        keyID: input.keyID)
                 guard let row else { return await deny(.sessionRevoked) }
                 let grants: MembershipGrants

@@ -37,10 +37,9 @@ extension AccessRepository {
     /// context: one round trip to PostgreSQL, a statement prepared once per connection, so
     /// that revocations, status and grant changes apply on the very next request without
     /// paying four queries (or a parse and plan) for it.
-    func context(sessionID: UUID, userID: UUID, org raw: String, keyID: String? = nil) async throws -> AccessContextRow? {
+    func context(sessionID: UUID, userID: UUID, org: OrgReference?, keyID: String? = nil) async throws -> AccessContextRow? {
         // The company by id or by slug: two statements, each planned on its own index. An
-        // x-org that is neither an id nor a slug matches no company (a NULL slug).
-        let org = OrgReference(raw)
+        // x-org that is neither an id nor a slug (nil) matches no company (a NULL slug).
         let rows = if let company = org?.id {
             try await database.execute(AccessContextByID(session: sessionID, user: userID, company: company, keyID: keyID),
                                        operation: "access_context", logger: logger)

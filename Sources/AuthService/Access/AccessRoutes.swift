@@ -77,7 +77,7 @@ extension AccessRoutes {
         }
         // Taken before reading: an answer read before a change was applied is not kept.
         let ticket = memory.state.beginFill()
-        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: org,
+        guard let row = try await repository.context(sessionID: identity.sessionID, userID: identity.userID, org: reference,
                                                      keyID: identity.keyID) else {
             try await authenticator.refuseRevoked(identity, context)
         }

@@ -5,20 +5,9 @@ import NIOFoundationCompat
 import PlatformDaemon
 import PlatformKit
 
-/// What `./kisum up` needs from every business backend: where Auth is, and demo data written
-/// through the backend's own routes as a demo company's owner would.
+/// Demo data for `./kisum up`, written through a backend's own routes as a demo company's owner
+/// would (the local setup points every enforcing daemon at Auth: `LocalTopology.accessEnvironment`).
 public enum BusinessBackendLocal {
-    /// Auth's internal URL, JWKS and issuer on this machine.
-    public static func environment(topology: LocalTopology) -> [String: String] {
-        var environment: [String: String] = [:]
-        if let auth = topology.managementURLs["auth"] { environment["AUTH_INTERNAL_URL"] = auth }
-        if let auth = topology.publicURLs["auth"] {
-            environment["AUTH_JWKS_URL"] = auth + "/.well-known/jwks.json"
-            environment["JWT_ISSUER"] = auth
-        }
-        return environment
-    }
-
     /// Runs `seed` once per state folder, signed in as the owner of the demo company `slug`
     /// (Auth's demo users; their password is in the state folder's secrets).
     public static func seedOnce(_ service: String, topology: LocalTopology, state: URL, company slug: String,
