@@ -106,6 +106,14 @@ import ServiceWorlds
                 try await world0.sql("INSERT INTO membership_module_grants VALUES ($1, $2)", [membership.uuidString, module])
             }
             #expect(try await eventually(within: .seconds(30)) { try await TestHTTP.get(auth.daemon.managementURL + "/ready").status == 200 })
+            // Core's entitlement signals reach Auth through its outbox, later under load: wait
+            // until Auth knows Core's version, or a test could see a cache_version_current failure.
+            let settled = try await eventually(within: .seconds(30)) {
+                let reply = try await auth.call("POST", "/internal/v1/access/explain",
+                                                body: #"{"user_id":"\#(user)","company":"acme","module":"finance"}"#)
+                return try reply.json()["first_failure"] == nil
+            }
+            guard settled else { throw TestFailure("Core's entitlement signal did not reach Auth within 30 s") }
             let login = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/login", headers: [("content-type", "application/json")],
                                                 body: #"{"email":"ada@acme.test","password":"pw-pw-pw"}"#)
             let access = try #require(try login.json()["access_token"] as? String)
@@ -299,10 +307,12 @@ import ServiceWorlds
                        ($5, $2, $3, $4, ARRAY['finance.reports.export'], now() - interval '1 hour')
                 """, [UUID().uuidString, world.company.uuidString, colleagueMembership.uuidString, world.membership.uuidString, UUID().uuidString])
             try await world.sql("UPDATE memberships SET access_version = access_version + 1 WHERE id = $1", [world.membership.uuidString])
-            let delegated = try await world.me("acme").json()
-            #expect(delegated["permissions"] as? [String] == ["core_app.projects.read", "finance.invoices.approve", "finance.invoices.read"])
+            let lent = ["core_app.projects.read", "finance.invoices.approve", "finance.invoices.read"]
+            #expect(try await eventually(within: .seconds(1)) { try await world.me("acme").json()["permissions"] as? [String] == lent })
 
+            // An operator's SQL reaches this Auth's memory through the feed: within the second.
             try await world.sql("UPDATE companies SET status = 'suspended' WHERE id = $1", [world.company.uuidString])
+            #expect(try await eventually(within: .seconds(1)) { try await world.me("acme").status == 403 })
             let suspended = try await world.me("acme")
             #expect(suspended.status == 403)
             #expect(suspended.errorCode == "membership_inactive")

@@ -40,9 +40,15 @@ public enum TestHTTP {
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        let collected = try await response.body.collect(upTo: 16 << 20)
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
+        let started = ContinuousClock.now
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let collected = try await response.body.collect(upTo: 16 << 20)
+            return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
+        } catch {
+            // Name what the test was waiting on: a bare `deadlineExceeded` says nothing of which call.
+            throw TestFailure("\(method) \(url): no answer after \(ContinuousClock.now - started) (limit \(timeout)): \(error)")
+        }
     }
 }
 
