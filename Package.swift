@@ -40,6 +40,10 @@ let package = Package(
         .executable(name: "kisum-admin", targets: ["kisum-admin"]),
         .executable(name: "kisum-basic", targets: ["kisum-basic"]),
         .executable(name: "kisum-finance", targets: ["kisum-finance"]),
+        .executable(name: "kisum-market", targets: ["kisum-market"]),
+        .executable(name: "kisum-touring", targets: ["kisum-touring"]),
+        .executable(name: "kisum-venue", targets: ["kisum-venue"]),
+        .executable(name: "kisum-ai", targets: ["kisum-ai"]),
         .executable(name: "bench-hello", targets: ["bench-hello"]),
     ],
     dependencies: [
@@ -150,6 +154,30 @@ let package = Package(
                            .postgresNIO, .logging, .httpTypes],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
+        .target(
+            name: "MarketService",
+            dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
+                           .postgresNIO, .logging],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
+        .target(
+            name: "TouringService",
+            dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
+                           .postgresNIO, .logging],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
+        .target(
+            name: "VenueService",
+            dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
+                           .postgresNIO, .logging],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
+        .target(
+            name: "AIService",
+            dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
+                           .postgresNIO, .logging, .httpTypes, .asyncHTTPClient, .nioCore, .nioFoundation, .nioHTTP1],
+            resources: [.copy("Migrations"), .copy("OpenAPI")],
+            swiftSettings: strict),
 
         // The post-deployment smoke test (HTTP only), for kisum-ops and pipelines.
         .target(
@@ -164,11 +192,16 @@ let package = Package(
         .executableTarget(name: "kisum-admin", dependencies: ["AdminService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-basic", dependencies: ["BasicService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-finance", dependencies: ["FinanceService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-market", dependencies: ["MarketService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-touring", dependencies: ["TouringService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-venue", dependencies: ["VenueService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-ai", dependencies: ["AIService", "PlatformDaemon"], swiftSettings: strict),
         // A bare Hummingbird route: the framework's own ceiling in benchmarks.
         .executableTarget(name: "bench-hello", dependencies: [.hummingbird], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
-            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "BasicService", "FinanceService", "PlatformSmoke", "PlatformKit",
+            dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "BasicService", "FinanceService", "MarketService",
+                           "TouringService", "VenueService", "AIService", "PlatformSmoke", "PlatformKit",
                            "PlatformPostgres", "ServiceAuth", .argumentParser, .asyncHTTPClient, .crypto, .httpTypes, .nioCore, .nioHTTP1],
             swiftSettings: strict),
 
@@ -225,13 +258,14 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "BusinessBackendTests",
-            dependencies: ["BusinessBackend", "BasicService", "FinanceService", "AuthService", "CoreService", "AccessControl", "PlatformDaemon", "PlatformKit",
+            dependencies: ["BusinessBackend", "BasicService", "FinanceService", "MarketService", "TouringService", "VenueService", "AIService", "AuthService", "CoreService", "AccessControl", "PlatformDaemon", "PlatformKit",
                            "PlatformPostgres", "ServiceAuth", "PlatformTesting", "ServiceWorlds", "PlatformSmoke", .hummingbird, .httpTypes, .logging],
             swiftSettings: strict),
         .testTarget(
             name: "AdminServiceTests",
             dependencies: ["AdminService", "PlatformSmoke", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
-                           "ServiceAuth", "PlatformTesting", "ServiceWorlds", "BasicService", "FinanceService"],
+                           "ServiceAuth", "PlatformTesting", "ServiceWorlds", "BasicService", "FinanceService", "MarketService", "TouringService",
+                           "VenueService", "AIService"],
             swiftSettings: strict),
     ]
 )

@@ -111,6 +111,19 @@ public final class JWKSVerifier: Sendable {
 
     private func isRetired(_ kid: String) -> Bool { verified.withLockedValue { $0.retired.contains(kid) } }
 
+    /// Whether keys are held (fetched within the stale limit); when not, one fetch is tried first
+    /// (shared with any in flight, at most one per `minimumRefreshInterval`).
+    public func isLoaded() async -> Bool {
+        if holdsKeys() { return true }
+        _ = try? await keys(for: "")  // no key has an empty kid: this only fetches
+        return holdsKeys()
+    }
+
+    private func holdsKeys() -> Bool {
+        let now = ContinuousClock.now
+        return cache.withLockedValue { cache in cache.keys != nil && (cache.fetchedAt.map { now - $0 < staleLimit } ?? false) }
+    }
+
     /// Keys that publish `kid`, refreshing the JWKS when it is old or does not know the kid.
     /// Concurrent callers share one fetch in flight.
     private func keys(for kid: String) async throws -> JWTKeyCollection {

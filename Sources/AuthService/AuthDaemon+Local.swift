@@ -46,7 +46,7 @@ extension AuthDaemon: LocalDevelopmentHooks {
         let companies: [(UUID, String, String, String, [String])] = [
             (DemoCompanies.acme, "acme", "Acme Events", "approved", ["core_app", "finance", "market"]),
             (DemoCompanies.beacon, "beacon", "Beacon Touring", "approved", ["market", "ai", "core_app"]),
-            (DemoCompanies.cobalt, "cobalt", "Cobalt Venues", "approved", ["core_app", "touring"]),
+            (DemoCompanies.cobalt, "cobalt", "Cobalt Venues", "approved", ["core_app", "touring", "venue"]),
             (DemoCompanies.dormant, "dormant", "Dormant Ltd", "suspended", ["core_app"]),
         ]
         for (id, slug, name, status, modules) in companies {

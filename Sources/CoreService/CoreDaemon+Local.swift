@@ -46,10 +46,12 @@ extension CoreDaemon: LocalDevelopmentHooks {
         }
         try await subscribe(DemoCompanies.acme, status: "active")
         try await addon(DemoCompanies.acme, "finance_addon")
+        try await addon(DemoCompanies.acme, "market_addon")
         try await addon(DemoCompanies.beacon, "market_addon")
         try await addon(DemoCompanies.beacon, "ai_addon")
         try await subscribe(DemoCompanies.cobalt, status: "canceled")
         try await addon(DemoCompanies.cobalt, "touring_addon")
+        try await addon(DemoCompanies.cobalt, "venue_addon")
         try await subscribe(DemoCompanies.dormant, status: "active")
     }
 }

@@ -17,7 +17,7 @@ public struct CoreDaemon: DaemonApplication {
         extraKeys: [
             ConfigKey("AUTH_INTERNAL_URL", .url(schemes: ["http", "https"]), .localDefault("http://127.0.0.1:9101"),
                       summary: "Auth's management URL, where entitlement invalidation signals are delivered"),
-            ConfigKey("OUTBOX_POLL_INTERVAL", .duration, .defaulted("500ms"), summary: "How often the outbox worker looks for signals"),
+            ConfigKey("OUTBOX_POLL_INTERVAL", .duration, .defaulted("500ms"), summary: "How often the outbox worker looks for due signals (a write through this instance wakes it at once)"),
             ConfigKey("OUTBOX_MAX_BACKOFF", .duration, .defaulted("30s"), summary: "Longest wait between delivery attempts"),
             ConfigKey("BOUNDARY_SWEEP_INTERVAL", .duration, .defaulted("15s"),
                       summary: "How often versions are bumped for subscription periods that started or ended"),
@@ -31,6 +31,9 @@ public struct CoreDaemon: DaemonApplication {
     let context: DaemonContext
     let store: PostgresEntitlementStore
     let outbox: OutboxWorker
+    /// Advanced after every write Core answers: the outbox delivers its signal at once instead
+    /// of at the next poll.
+    let outboxWake = ChangeSignal()
 
     public init(context: DaemonContext) async throws {
         self.context = context
@@ -42,6 +45,7 @@ public struct CoreDaemon: DaemonApplication {
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
+        router.add(middleware: WakesAfterWrites(signal: outboxWake))
         CoreRoutes(store: store, metrics: context.metrics).add(to: router, context: context)
         router.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/core.openapi", withExtension: "yaml"))
     }
@@ -57,7 +61,7 @@ public struct CoreDaemon: DaemonApplication {
         let configuration = context.configuration, metrics = context.metrics, logger = context.logger
         return [
             PeriodicJob(name: "outbox", interval: configuration.duration("OUTBOX_POLL_INTERVAL") ?? .milliseconds(500),
-                        metrics: metrics, logger: logger) { [outbox] in try await outbox.pass() },
+                        metrics: metrics, logger: logger, wake: outboxWake) { [outbox] in try await outbox.pass() },
             // Entitlements change at period boundaries without a write: bump those companies too.
             PeriodicJob(name: "boundary_sweep", interval: configuration.duration("BOUNDARY_SWEEP_INTERVAL") ?? .seconds(15),
                         metrics: metrics, logger: logger) { [store] in

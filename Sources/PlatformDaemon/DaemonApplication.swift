@@ -79,11 +79,11 @@ extension LocalDevelopmentHooks {
 /// The demo companies `./kisum up` seeds, shared by every service's seed so that Auth's
 /// companies and Core's subscriptions line up.
 public enum DemoCompanies {
-    /// Basic active, plus the Finance add-on.
+    /// Basic active, plus the Finance and Market add-ons.
     public static let acme = UUID(uuidString: "0d7a4c8e-0000-4000-8000-00000000a001")!
     /// No Basic subscription; Market and AI add-ons only.
     public static let beacon = UUID(uuidString: "0d7a4c8e-0000-4000-8000-00000000b002")!
-    /// Basic canceled (no Core App), Touring add-on active.
+    /// Basic canceled (no Core App), Touring and Venue add-ons active.
     public static let cobalt = UUID(uuidString: "0d7a4c8e-0000-4000-8000-00000000c003")!
     /// Suspended in Auth; Basic active in Core.
     public static let dormant = UUID(uuidString: "0d7a4c8e-0000-4000-8000-00000000d004")!

@@ -1,11 +1,15 @@
+import AIService
 import BasicService
 import FinanceService
+import MarketService
 import Foundation
 import PlatformDaemon
 import PlatformTesting
 import ServiceAuth
 import ServiceWorlds
 import Testing
+import TouringService
+import VenueService
 
 /// Every OpenAPI document fuzzed against its running service (schemathesis, a bounded number of
 /// examples per operation, mutating routes included) on a throwaway platform of its own: no
@@ -59,6 +63,14 @@ import Testing
     @Test func basicRoutes() async throws { try await backend(BasicDaemon.self, library: "BasicService", document: "basic") }
 
     @Test func financeRoutes() async throws { try await backend(FinanceDaemon.self, library: "FinanceService", document: "finance") }
+
+    @Test func marketRoutes() async throws { try await backend(MarketDaemon.self, library: "MarketService", document: "market") }
+
+    @Test func touringRoutes() async throws { try await backend(TouringDaemon.self, library: "TouringService", document: "touring") }
+
+    @Test func venueRoutes() async throws { try await backend(VenueDaemon.self, library: "VenueService", document: "venue") }
+
+    @Test func aiRoutes() async throws { try await backend(AIDaemon.self, library: "AIService", document: "ai") }
 
     @Test func adminRoutes() async throws {
         try await PlatformWorld.with { world in

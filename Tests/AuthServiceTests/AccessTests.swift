@@ -171,7 +171,7 @@ import ServiceWorlds
             configuration.connectTimeout = .seconds(5)
             configuration.commandTimeout = .seconds(5)
             let redis = RedisClient(configuration: configuration, metrics: PlatformMetrics(), logger: .init(label: "test"))
-            let keys = try await redis.send(RedisCommand("KEYS", ["access:v2:\(world.company.uuidString.lowercased()):*"]))
+            let keys = try await redis.send(RedisCommand("KEYS", ["access:v3:\(world.company.uuidString.lowercased()):*"]))
             guard case .array(let found) = keys else { Issue.record("no cache keys"); return }
             #expect(!found.isEmpty)
             for key in found.compactMap(\.string) {

@@ -21,6 +21,8 @@ public struct BackendWorld: Sendable {
     public let companies: [String: UUID]
     /// Core's internal routes as Admin calls them (catalog, subscriptions, add-ons).
     public let coreAdmin: ServiceHTTPClient
+    /// Core's log lines.
+    public let coreLogs: MemoryLogSink
     /// Access tokens by first name (lower case).
     public let tokens: [String: String]
     public static let modules = ["core_app", "finance", "market", "touring", "venue", "ai"]
@@ -41,11 +43,14 @@ public struct BackendWorld: Sendable {
 
     /// Starts the world with `App` as the backend (its database variable `<PREFIX>_DB_URL`), runs
     /// `body`, and stops everything, also when `body` throws.
+    /// `authEnvironment` is added to Auth's (e.g. a `REDIS_URL` where nothing listens).
     public static func with<App: DaemonApplication>(_ app: App.Type, environment extra: [String: String] = [:],
+                                                    authEnvironment: [String: String] = [:],
                                                     _ body: (BackendWorld) async throws -> Void) async throws {
         let coreHarness = try await CoreHarness.start()
         try await withStopping(coreHarness.daemon) { core in
-            try await AuthHarness.with(coreHarness.authEnvironment.merging(["ACCESS_TOKEN_TTL": "15m"]) { $1 }, core: coreHarness.coreKey) { auth in
+            let authSettings = coreHarness.authEnvironment.merging(["ACCESS_TOKEN_TTL": "15m"]) { $1 }.merging(authEnvironment) { $1 }
+            try await AuthHarness.with(authSettings, core: coreHarness.coreKey) { auth in
                 let coreAdmin = await coreHarness.adminClient()
                 let companies = try await seed(coreAdmin, auth: auth)
                 var tokens: [String: String] = [:]
@@ -63,7 +68,7 @@ public struct BackendWorld: Sendable {
                 let backend = try await Daemon.start(App.self, environment: environment, sink: MemoryLogSink())
                 try await withStopping(backend) { backend in
                     try await body(BackendWorld(core: core, auth: auth, backend: backend, backendDatabase: database, companies: companies,
-                                                coreAdmin: coreAdmin, tokens: tokens))
+                                                coreAdmin: coreAdmin, coreLogs: coreHarness.logs, tokens: tokens))
                 }
             }
         }

@@ -15,17 +15,20 @@ public struct CoreHarness: Sendable {
     public let adminKey: ServiceKey
     public let authKey: ServiceKey
     public let authPort: Int
+    /// Core's log lines.
+    public let logs: MemoryLogSink
 
     public static func start() async throws -> CoreHarness {
         let coreKey = ServiceKey(), adminKey = ServiceKey(), authKey = ServiceKey()
         let database = try await TestDatabase.create(migrations: CoreDaemon.migrations!)
         let authPort = TestEnvironment.freePort()
+        let logs = MemoryLogSink()
         let daemon = try await Daemon.start(CoreDaemon.self, environment: DaemonEnvironment.base([
             "CORE_DB_URL": database.runtimeURL, "INTERNAL_SIGNING_KEY": coreKey.privateBase64,
             "INTERNAL_TRUSTED_KEYS": "admin=\(adminKey.publicBase64),auth=\(authKey.publicBase64)",
             "AUTH_INTERNAL_URL": "http://127.0.0.1:\(authPort)", "OUTBOX_POLL_INTERVAL": "100ms",
-        ]), sink: MemoryLogSink())
-        return CoreHarness(daemon: daemon, coreKey: coreKey, adminKey: adminKey, authKey: authKey, authPort: authPort)
+        ]), sink: logs)
+        return CoreHarness(daemon: daemon, coreKey: coreKey, adminKey: adminKey, authKey: authKey, authPort: authPort, logs: logs)
     }
 
     /// What Auth needs to talk to this Core and be reached by it.

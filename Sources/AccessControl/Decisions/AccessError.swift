@@ -27,6 +27,11 @@ public enum AccessError {
     /// Neither a current change feed nor Auth can vouch for the request: refused, never guessed.
     public static let accessUnavailable = PlatformError.Code("access_unavailable", .serviceUnavailable)
 
+    /// Every code above, plus the JWKS being unreachable: what `kisum_access_refusals_total` counts.
+    public static let codes: Set<PlatformError.Code> = [tokenMissing, tokenExpired, tokenInvalid, keyUnknown, sessionRevoked, xOrgMissing,
+                                                         xOrgForbidden, membershipInactive, moduleNotEntitled, permissionDenied,
+                                                         accessUnavailable, JWKSVerifier.jwksUnavailable]
+
     /// The refusal for a token whose verification threw `error`: expired (the signature held),
     /// else invalid.
     public static func refusal(verifying error: any Error) -> PlatformError {

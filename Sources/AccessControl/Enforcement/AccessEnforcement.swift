@@ -22,11 +22,17 @@ public struct AccessEnforcement: Sendable {
                                       settings: .init(freshness: settings.feedFreshness), metrics: metrics, logger: logger)
     }
 
-    /// Reports (without failing readiness) whether decisions come from memory: when the feed
-    /// is not current every request asks Auth, slower but never wrong.
-    public var readinessCheck: ReadinessCheck {
-        ReadinessCheck(name: "access_feed", critical: false) { [state = enforcer.state] in
-            guard state.isTrusted() else { throw ReadinessFailure("the access feed is not current: deciding with Auth per request") }
-        }
+    /// The layer's readiness: Auth's keys are held (critical: without them no token verifies),
+    /// and — reported without failing readiness — whether decisions come from memory (when the
+    /// feed is not current every request asks Auth, slower but never wrong).
+    public var readinessChecks: [ReadinessCheck] {
+        [
+            ReadinessCheck(name: "jwks", critical: true, timeout: .seconds(4)) { [verifier] in
+                guard await verifier.isLoaded() else { throw ReadinessFailure("Auth's JWKS is not loaded: no access token can be verified") }
+            },
+            ReadinessCheck(name: "access_feed", critical: false) { [state = enforcer.state] in
+                guard state.isTrusted() else { throw ReadinessFailure("the access feed is not current: deciding with Auth per request") }
+            },
+        ]
     }
 }

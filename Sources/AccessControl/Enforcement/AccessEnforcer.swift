@@ -89,6 +89,14 @@ public final class AccessEnforcer: Sendable {
         }
     }
 
+    /// Counts a refusal of the access layer: `code` (token_*, key_unknown, x_org_*, session_revoked,
+    /// membership_inactive, module_not_entitled, permission_denied, access_unavailable), and for
+    /// a route's requirement its module and permission.
+    func refused(_ code: PlatformError.Code, requirement: AccessRequirement? = nil) {
+        metrics.counter("kisum_access_refusals_total", help: "Requests refused by the access layer, by code (and module and permission for a route's requirement).",
+                        labels: [("code", code.name), ("module", requirement?.module ?? ""), ("permission", requirement?.permission ?? "")]).increment()
+    }
+
     /// After this service itself changed access through Auth: the next decisions ask Auth,
     /// and tokens are verified afresh (read your own writes, a retired key included; every
     /// other instance hears of it from the feed).
@@ -116,8 +124,18 @@ public final class AccessEnforcer: Sendable {
         // before a change was applied is neither kept nor joined after it.
         let ticket = state.beginFill()
         do {
-            return try await questions.answer(key, generation: ticket) { [auth] in
-                let reply = try await auth.send(.post, path, json: question)
+            return try await questions.answer(key, generation: ticket) { [auth, metrics] in
+                let asked = ContinuousClock.now
+                let reply: ServiceHTTPClient.Reply
+                do {
+                    reply = try await auth.send(.post, path, json: question)
+                    metrics.latency("kisum_access_context_fetch_seconds", help: "Questions to Auth when memory could not answer, by outcome.",
+                                    labels: [("outcome", reply.status == 200 ? "ok" : "refused")]).record(ContinuousClock.now - asked)
+                } catch {
+                    metrics.latency("kisum_access_context_fetch_seconds", help: "Questions to Auth when memory could not answer, by outcome.",
+                                    labels: [("outcome", "failed")]).record(ContinuousClock.now - asked)
+                    throw error
+                }
                 guard reply.status == 200 else { throw AccessContextRefused(status: reply.status) }
                 let answer = try reply.decode(Value.self)
                 if let (about, validUntil) = subject(answer) {

@@ -54,6 +54,22 @@ struct AccessEnforcementMiddleware: RouterMiddleware {
     let enforcer: AccessEnforcer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let context = try await refusalsCounted { try await decide(request, context: context) }
+        return try await next(request, context)
+    }
+
+    /// `body`, with each refusal it throws counted by code.
+    private func refusalsCounted<Value>(_ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as PlatformError where AccessError.codes.contains(error.code) {
+            enforcer.refused(error.code)
+            throw error
+        }
+    }
+
+    /// The request's context with the identity and access granted, or the refusal.
+    private func decide(_ request: Request, context: Context) async throws -> Context {
         let identity = try await enforcer.identity(authorization: request.headers[.authorization])
         context.notes.identify(userID: identity.userID.lowercased, sessionID: identity.sessionID.lowercased)
         guard let raw = request.headers[.org], !raw.isEmpty else {
@@ -67,7 +83,7 @@ struct AccessEnforcementMiddleware: RouterMiddleware {
         var context = context
         context.identity = identity
         context.access = access
-        return try await next(request, context)
+        return context
     }
 }
 
@@ -75,9 +91,15 @@ struct AccessEnforcementMiddleware: RouterMiddleware {
 struct AccessRequirementMiddleware: RouterMiddleware {
     typealias Context = AccessRequestContext
     let requirement: AccessRequirement
+    let enforcer: AccessEnforcer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        try requirement.check(try context.granted().access)
+        do {
+            try requirement.check(try context.granted().access)
+        } catch let error as PlatformError {
+            enforcer.refused(error.code, requirement: requirement)
+            throw error
+        }
         return try await next(request, context)
     }
 }
@@ -89,6 +111,6 @@ extension RouterMethods where Context == PlatformRequestContext {
     /// (the declared paths, shown in the API document, start where it is called).
     public func enforced(_ path: RouterPath = "", by enforcer: AccessEnforcer) -> EnforcedRoutes {
         EnforcedRoutes(base: group(path, context: AccessRequestContext.self).add(middleware: AccessEnforcementMiddleware(enforcer: enforcer)),
-                       prefix: DeclaredRoutes.join("", path.description), requirements: [], declared: enforcer.declaredRoutes)
+                       prefix: DeclaredRoutes.join("", path.description), requirements: [], enforcer: enforcer)
     }
 }

@@ -14,7 +14,8 @@ public struct EnforcedRoutes: RouterMethods {
     let prefix: String
     /// Every requirement of the groups this one is nested in, outermost first.
     let requirements: [AccessRequirement]
-    let declared: DeclaredRoutes
+    let enforcer: AccessEnforcer
+    var declared: DeclaredRoutes { enforcer.declaredRoutes }
 
     @discardableResult
     public func on<Responder: HTTPResponder>(_ path: RouterPath, method: HTTPRequest.Method,
@@ -40,9 +41,8 @@ public struct EnforcedRoutes: RouterMethods {
 
     /// Routes under `path` that also need `requirement` (an entry of a service's permission table).
     public func requires(_ requirement: AccessRequirement, under path: RouterPath = "") -> EnforcedRoutes {
-        EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement)),
-                              prefix: DeclaredRoutes.join(prefix, path.description), requirements: requirements + [requirement],
-                              declared: declared)
+        EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement, enforcer: enforcer)),
+                       prefix: DeclaredRoutes.join(prefix, path.description), requirements: requirements + [requirement], enforcer: enforcer)
     }
 }
 

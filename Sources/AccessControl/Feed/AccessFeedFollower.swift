@@ -82,6 +82,8 @@ public final class AccessFeedFollower: Service, Sendable {
         let events = metrics.counter("kisum_access_feed_events_total", help: "Access change events applied from Auth's feed.")
         let failures = metrics.counter("kisum_access_feed_failures_total", help: "Polls of Auth's access feed that failed.")
         let resyncs = metrics.counter("kisum_access_feed_resyncs_total", help: "Times the access state was dropped to resync with the feed.")
+        let vouched = metrics.gauge("kisum_access_feed_last_complete_timestamp_seconds",
+                                    help: "When the feed last vouched for the in-memory state (Unix time); now minus this is the feed's lag.")
         var cursor: AccessFeedCursor?
         var failing = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -100,6 +102,7 @@ public final class AccessFeedFollower: Service, Sendable {
                 cursor = page.cursor
                 if let complete = page.completeSince(sent: sent) {
                     listeners.forEach { $0.trust(until: complete + settings.freshness) }
+                    vouched.set(Date().timeIntervalSince1970)
                 }
                 if failing {
                     failing = false

@@ -6,10 +6,13 @@ import PlatformKit
 import PlatformRedis
 import Prometheus
 
-/// Access snapshots in Redis under `access:v2:{company}:{membership}:{accessVersion}:{entitlementVersion}`,
-/// each with the moment it stops being valid (Core's entitlement period, the earliest delegation).
-/// The versions come from the database, so a stale entry is simply never asked for again; an
-/// entry built from a delegation expires with it (`put`'s `validUntil`).
+/// Access snapshots in Redis under
+/// `access:v3:{company}:{membership}:{accessVersion}:{entitlementVersion}:{grantsDigest}`, each
+/// with the moment it stops being valid (Core's entitlement period, the earliest delegation).
+/// The versions and the digest of the grants come from the database on every question, so a
+/// stale entry is simply never asked for again — also after an edit that did not bump the
+/// access version (an operator's SQL on grants, roles or delegations); an entry built from a
+/// delegation expires with it (`put`'s `validUntil`).
 /// Every value carries an HMAC-SHA256 tag keyed by a server secret: a corrupted or foreign
 /// value is detected, discarded and rebuilt. Any Redis failure is a miss: slower, never wrong.
 struct AccessCache: Sendable {
@@ -20,7 +23,15 @@ struct AccessCache: Sendable {
     let logger: Logger
 
     static func key(_ grants: MembershipGrants, entitlementVersion: Int64) -> String {
-        "access:v2:\(grants.companyID.lowercased):\(grants.membershipID.lowercased):\(grants.accessVersion):\(entitlementVersion)"
+        "access:v3:\(grants.companyID.lowercased):\(grants.membershipID.lowercased):\(grants.accessVersion):\(entitlementVersion):"
+            + digest(grants)
+    }
+
+    /// What the snapshot is computed from on Auth's side, hashed: the granted modules and the
+    /// held permissions (sorted), so equal grants give equal keys.
+    static func digest(_ grants: MembershipGrants) -> String {
+        let text = grants.modules.sorted().joined(separator: ",") + "|" + grants.permissions.sorted().joined(separator: ",")
+        return SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     /// What is cached: the snapshot and until when it holds.

@@ -59,6 +59,21 @@ public enum InputRules {
         return value
     }
 
+    /// `true` or `false` (a query flag).
+    public static func flag(_ value: String, _ field: String) throws -> Bool {
+        switch value {
+        case "true": return true
+        case "false": return false
+        default: throw PlatformError(.validationFailed, "\(field) must be true or false")
+        }
+    }
+
+    /// A UUID (a reference in a query or body).
+    public static func uuid(_ value: String, _ field: String) throws -> UUID {
+        guard let id = UUID(uuidString: value) else { throw PlatformError(.validationFailed, "\(field) must be a UUID") }
+        return id
+    }
+
     /// `start` strictly before `end`.
     public static func ordered(_ start: Date, _ end: Date, _ fields: String) throws {
         guard start < end else { throw PlatformError(.validationFailed, "\(fields): the start must be before the end") }

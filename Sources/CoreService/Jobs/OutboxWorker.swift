@@ -38,36 +38,62 @@ final class OutboxWorker: Sendable {
         try await recordDepth()
     }
 
+    /// How long a claimed company's signals are withheld from other passes (and other Core
+    /// instances) while this pass delivers them; a pass that dies leaves them due after it.
+    static let claimLease: Duration = .seconds(30)
+
     /// One pass: every company with a due signal, oldest first. Stops at the first failed
     /// delivery (Auth is most likely down for all of them).
+    ///
+    /// No transaction is open while Auth is called: the rows are claimed (leased) in one short
+    /// transaction, delivered, and marked in another. An open transaction anywhere on a shared
+    /// cluster holds back Auth's change feed (its horizon is the cluster's oldest transaction),
+    /// and Auth answers a signal only once its feed has read the change back: a claim held
+    /// across the call made every signal wait out Auth's one-second settle limit.
     func deliverPending(limit: Int = 100) async throws {
-        try await database.withTransaction("outbox_claim", logger: logger) { connection in
-            let due = try await connection.query("""
-                SELECT o.company_id, max(o.entitlement_version), min(o.attempts)
-                FROM entitlement_outbox o
-                WHERE o.delivered_at IS NULL AND o.id IN (
-                    SELECT id FROM entitlement_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                    ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                GROUP BY o.company_id ORDER BY min(o.id)
-                """, logger: logger).collect()
-            for row in due {
-                let (company, version, attempts) = try row.decode((UUID, Int64, Int).self)
-                if try await deliver(company: company, version: version) {
-                    try await connection.query("""
-                        UPDATE entitlement_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
-                        WHERE company_id = \(company) AND delivered_at IS NULL AND entitlement_version <= \(version)
-                        """, logger: logger)
-                    metrics.counter("kisum_core_outbox_delivered_total", help: "Invalidation signals delivered to Auth.").increment()
-                } else {
-                    let backoff = min(maxBackoff.secondsValue, 0.5 * pow(2, Double(min(attempts, 16))))
-                    try await connection.query("""
-                        UPDATE entitlement_outbox SET attempts = attempts + 1, last_error = 'delivery failed',
-                            next_attempt_at = now() + make_interval(secs => \(backoff))
-                        WHERE company_id = \(company) AND delivered_at IS NULL
-                        """, logger: logger)
-                    metrics.counter("kisum_core_outbox_failed_total", help: "Failed attempts to deliver invalidation signals.").increment()
-                    break
+        let claimed = try await database.query("""
+            WITH due AS (
+                SELECT id FROM entitlement_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            UPDATE entitlement_outbox o SET next_attempt_at = now() + make_interval(secs => \(Self.claimLease.secondsValue))
+            FROM due WHERE o.id = due.id
+            RETURNING o.id, o.company_id, o.entitlement_version, o.attempts
+            """, operation: "outbox_claim", logger: logger)
+        var companies: [(company: UUID, ids: [Int64], version: Int64, attempts: Int)] = []
+        for row in claimed {
+            let (id, company, version, attempts) = try row.decode((Int64, UUID, Int64, Int).self)
+            if let index = companies.firstIndex(where: { $0.company == company }) {
+                companies[index].ids.append(id)
+                companies[index].version = max(companies[index].version, version)
+                companies[index].attempts = min(companies[index].attempts, attempts)
+            } else {
+                companies.append((company, [id], version, attempts))
+            }
+        }
+        companies.sort { ($0.ids.min() ?? 0) < ($1.ids.min() ?? 0) }
+        for (index, claim) in companies.enumerated() {
+            if try await deliver(company: claim.company, version: claim.version) {
+                _ = try await database.query("""
+                    UPDATE entitlement_outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
+                    WHERE company_id = \(claim.company) AND delivered_at IS NULL AND entitlement_version <= \(claim.version)
+                    """, operation: "outbox_delivered", logger: logger)
+                metrics.counter("kisum_core_outbox_delivered_total", help: "Invalidation signals delivered to Auth.").increment()
+            } else {
+                let backoff = min(maxBackoff.secondsValue, 0.5 * pow(2, Double(min(claim.attempts, 16))))
+                _ = try await database.query("""
+                    UPDATE entitlement_outbox SET attempts = attempts + 1, last_error = 'delivery failed',
+                        next_attempt_at = now() + make_interval(secs => \(backoff))
+                    WHERE company_id = \(claim.company) AND delivered_at IS NULL
+                    """, operation: "outbox_failed", logger: logger)
+                metrics.counter("kisum_core_outbox_failed_total", help: "Failed attempts to deliver invalidation signals.").increment()
+                // The companies not tried in this pass are due again at once (their lease released).
+                let untried = companies[(index + 1)...].flatMap(\.ids)
+                if !untried.isEmpty {
+                    _ = try await database.query("""
+                        UPDATE entitlement_outbox SET next_attempt_at = now() WHERE id = ANY(\(untried)) AND delivered_at IS NULL
+                        """, operation: "outbox_release", logger: logger)
                 }
+                break
             }
         }
     }

@@ -1,0 +1,109 @@
+import AccessControl
+import BusinessBackend
+import Foundation
+import Hummingbird
+import PlatformKit
+
+/// `POST /v1/assist` (a task over supplied text, within the company's daily quotas) and the
+/// company's usage: `GET /v1/usage` (today against the quotas) and `GET /v1/usage/records`.
+struct AssistRoutes: Sendable {
+    let provider: any AssistProvider
+    let usage: UsageRepository
+    let settings: AISettings
+
+    func add(to routes: EnforcedRoutes) {
+        routes.requires(AIPermissions.assistUse)
+            .post("assist") { request, context in
+                let input = try await request.decodeJSON(as: AssistInput.self, context: context)
+                return try await assist(try AssistPrompt(input, maxCharacters: settings.maxInputCharacters), scope: try context.company())
+            }
+        routes.requires(AIPermissions.usageRead)
+            .get("usage") { _, context in
+                let today = try await usage.today(try context.company())
+                return UsageToday(day: Self.todayUTC(), requests: today.requests, requestQuota: settings.dailyRequestQuota, tokens: today.tokens,
+                                  tokenQuota: settings.dailyTokenQuota, costMicros: today.costMicros)
+            }
+            .get("usage/records") { request, context in
+                try await usage.records(try context.company(), try PageRequest(request))
+            }
+    }
+
+    /// Claims quota, asks the provider, and records the call whatever its outcome.
+    func assist(_ prompt: AssistPrompt, scope: CompanyScope) async throws -> AssistAnswer {
+        try await usage.claim(scope, quotas: .init(requests: settings.dailyRequestQuota, tokens: settings.dailyTokenQuota))
+        let started = ContinuousClock.now
+        let outcome: Result<AssistCompletion, any Error>
+        do { outcome = .success(try await provider.complete(prompt)) } catch { outcome = .failure(error) }
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        switch outcome {
+        case .success(let completion):
+            let tokens = completion.inputTokens + completion.outputTokens
+            let cost = Int64(tokens) * Int64(settings.costMicrosPer1kTokens) / 1000
+            let record = UsageRecord(id: UUID(), task: prompt.task.rawValue, provider: provider.name, model: completion.model,
+                                     inputTokens: completion.inputTokens, outputTokens: completion.outputTokens, costMicros: cost,
+                                     outcome: "ok", durationMilliseconds: milliseconds)
+            try await usage.settle(scope, record: record)
+            return AssistAnswer(id: record.id, task: prompt.task.rawValue, output: completion.output, provider: provider.name,
+                                model: completion.model, inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
+                                costMicros: cost)
+        case .failure(let error):
+            let code = (error as? PlatformError)?.code ?? AIError.upstreamFailed
+            let record = UsageRecord(id: UUID(), task: prompt.task.rawValue, provider: provider.name, model: "-", inputTokens: 0,
+                                     outputTokens: 0, costMicros: 0, outcome: code == AIError.upstreamTimeout ? "upstream_timeout" : "upstream_failed",
+                                     durationMilliseconds: milliseconds)
+            try await usage.settle(scope, record: record)
+            throw error is PlatformError ? error : PlatformError(AIError.upstreamFailed, "The AI provider failed.")
+        }
+    }
+
+    static func todayUTC() -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+}
+
+/// What a client sends: a task and the text it is about.
+struct AssistInput: Decodable, Sendable {
+    let task: String
+    let text: String
+    let maxOutputTokens: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case task, text
+        case maxOutputTokens = "max_output_tokens"
+    }
+}
+
+extension AssistPrompt {
+    init(_ input: AssistInput, maxCharacters: Int) throws {
+        guard let task = AssistTask(rawValue: input.task) else {
+            throw PlatformError(.validationFailed, "task must be one of \(AssistTask.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let text = try InputRules.text(input.text, "text", length: 1...maxCharacters)
+        let maxOutput = input.maxOutputTokens ?? 256
+        guard (1...4096).contains(maxOutput) else { throw PlatformError(.validationFailed, "max_output_tokens must be from 1 to 4096") }
+        self.init(task: task, text: text, maxOutputTokens: maxOutput)
+    }
+}
+
+/// The assist route's answer.
+struct AssistAnswer: Codable, Sendable, ResponseEncodable {
+    let id: UUID
+    let task: String
+    let output: String
+    let provider: String
+    let model: String
+    let inputTokens: Int
+    let outputTokens: Int
+    let costMicros: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, task, output, provider, model
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case costMicros = "cost_micros"
+    }
+}

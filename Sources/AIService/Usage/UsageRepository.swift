@@ -1,0 +1,89 @@
+import BusinessBackend
+import Foundation
+import HTTPTypes
+import Logging
+import PlatformKit
+import PlatformPostgres
+import PostgresNIO
+
+/// The quota ledger and usage records in `ai_db`. A request claims its slot in the day's row
+/// before the provider is called (one statement, so concurrent requests never exceed the
+/// quota), and settles it afterwards: tokens and cost added, or the slot given back when the
+/// provider failed.
+struct UsageRepository: Sendable {
+    let database: PlatformDatabase
+    let logger: Logger
+
+    /// The day's quotas, as `claim` checks them.
+    struct Quotas: Sendable {
+        let requests: Int
+        let tokens: Int
+    }
+
+    /// Claims one request of today's (UTC) quota for the company, or throws 429 `quota_exhausted`
+    /// naming the quota that is used up.
+    func claim(_ scope: CompanyScope, quotas: Quotas) async throws {
+        let claimed = try await database.query("""
+            INSERT INTO ai_daily_usage AS u (company_id, day, requests) VALUES (\(scope.companyID), (now() AT TIME ZONE 'UTC')::date, 1)
+            ON CONFLICT (company_id, day) DO UPDATE SET requests = u.requests + 1
+            WHERE u.requests < \(quotas.requests) AND u.tokens < \(Int64(quotas.tokens))
+            RETURNING requests
+            """, operation: "ai_quota_claim", logger: logger)
+        guard claimed.isEmpty else { return }
+        let today = try await self.today(scope)
+        let (name, limit) = today.requests >= quotas.requests ? ("daily request quota", quotas.requests) : ("daily token quota", quotas.tokens)
+        throw PlatformError(AIError.quotaExhausted, "The company's \(name) of \(limit) is used up until midnight UTC.",
+                            headers: [.retryAfter: String(Self.secondsToMidnightUTC())])
+    }
+
+    /// Records a finished call and adds its tokens and cost to the day (or, for a failed call,
+    /// gives its claimed request back).
+    func settle(_ scope: CompanyScope, record: UsageRecord) async throws {
+        try await database.withTransaction("ai_usage_settle", logger: logger) { connection in
+            _ = try await connection.query("""
+                INSERT INTO ai_usage_records (id, company_id, user_id, day, task, provider, model, input_tokens, output_tokens, cost_micros,
+                                              outcome, duration_ms)
+                VALUES (\(record.id), \(scope.companyID), \(scope.userID), (now() AT TIME ZONE 'UTC')::date, \(record.task), \(record.provider),
+                        \(record.model), \(record.inputTokens), \(record.outputTokens), \(record.costMicros), \(record.outcome),
+                        \(record.durationMilliseconds))
+                """, logger: logger).collect()
+            let ok = record.outcome == "ok"
+            _ = try await connection.query("""
+                UPDATE ai_daily_usage SET tokens = tokens + \(Int64(record.inputTokens + record.outputTokens)),
+                    cost_micros = cost_micros + \(record.costMicros), requests = requests - \(ok ? 0 : 1)
+                WHERE company_id = \(scope.companyID) AND day = (now() AT TIME ZONE 'UTC')::date
+                """, logger: logger).collect()
+        }
+    }
+
+    /// Today's (UTC) use by the company.
+    func today(_ scope: CompanyScope) async throws -> (requests: Int, tokens: Int64, costMicros: Int64) {
+        let rows = try await database.query("""
+            SELECT requests, tokens, cost_micros FROM ai_daily_usage
+            WHERE company_id = \(scope.companyID) AND day = (now() AT TIME ZONE 'UTC')::date
+            """, operation: "ai_usage_today", logger: logger)
+        guard let row = rows.first else { return (0, 0, 0) }
+        let (requests, tokens, cost) = try row.decode((Int, Int64, Int64).self)
+        return (requests, tokens, cost)
+    }
+
+    /// The company's calls, oldest first.
+    func records(_ scope: CompanyScope, _ page: PageRequest) async throws -> Page<UsageRecord> {
+        let rows = try await database.query("""
+            SELECT position, id, task, provider, model, input_tokens, output_tokens, cost_micros, outcome, duration_ms, created_at
+            FROM ai_usage_records WHERE company_id = \(scope.companyID) AND position > \(page.afterPosition)
+            ORDER BY position LIMIT \(page.fetchLimit)
+            """, operation: "ai_usage_records", logger: logger)
+        return Page(rows: try rows.map { row in
+            let (position, id, task, provider, model, input, output, cost, outcome, duration, created) =
+                try row.decode((Int64, UUID, String, String, String, Int, Int, Int64, String, Int, Date).self)
+            return (position, UsageRecord(id: id, task: task, provider: provider, model: model, inputTokens: input, outputTokens: output,
+                                          costMicros: cost, outcome: outcome, durationMilliseconds: duration, createdAt: created))
+        }, request: page)
+    }
+
+    static func secondsToMidnightUTC(from now: Date = Date()) -> Int {
+        let seconds = Int(now.timeIntervalSince1970)
+        return 86_400 - seconds % 86_400
+    }
+}

@@ -1,0 +1,4 @@
+import AIService
+import PlatformDaemon
+
+await Daemon.main(AIDaemon.self)

@@ -1,0 +1,4 @@
+import MarketService
+import PlatformDaemon
+
+await Daemon.main(MarketDaemon.self)

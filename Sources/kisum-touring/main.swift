@@ -1,0 +1,4 @@
+import PlatformDaemon
+import TouringService
+
+await Daemon.main(TouringDaemon.self)

@@ -1,0 +1,4 @@
+import PlatformDaemon
+import VenueService
+
+await Daemon.main(VenueDaemon.self)

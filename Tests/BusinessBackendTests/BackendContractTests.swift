@@ -1,0 +1,123 @@
+import AIService
+import BasicService
+import FinanceService
+import Foundation
+import HTTPTypes
+import MarketService
+import PlatformDaemon
+import PlatformKit
+import PlatformTesting
+import ServiceWorlds
+import Testing
+import TouringService
+import VenueService
+
+/// What every business backend owes its callers, checked the same way at all six: each refusal
+/// with its code, and the 1-second guarantee for a session revoke, a membership change and a
+/// subscription change — with Auth's Redis up and with it down.
+struct BackendContract: Sendable, CustomTestStringConvertible {
+    let app: any DaemonApplication.Type
+    /// An authorized read (a list route).
+    let read: String
+    /// A write that needs the write permission (a viewer is refused it).
+    let write: (path: String, body: String)
+    /// The Core add-on whose removal ends the module for Acme (Basic: the subscription itself).
+    let addon: String?
+    let module: String
+    /// Who is refused `module_not_entitled` for a module they were not granted (Nia holds market only).
+    let ungranted: String?
+
+    var testDescription: String { "\(app.descriptor.name)" }
+
+    static let all: [BackendContract] = [
+        BackendContract(app: BasicDaemon.self, read: "/v1/contacts", write: ("/v1/contacts", #"{"name":"X"}"#), addon: nil, module: "core_app",
+                        ungranted: "nia"),
+        BackendContract(app: FinanceDaemon.self, read: "/v1/budgets?month=2026-11",
+                        write: ("/v1/transactions", #"{"amount_minor":1,"currency":"EUR","category":"x","booked_on":"2026-11-02"}"#),
+                        addon: "finance_addon", module: "finance", ungranted: "nia"),
+        BackendContract(app: MarketDaemon.self, read: "/v1/listings", write: ("/v1/listings", #"{"title":"X","currency":"EUR"}"#),
+                        addon: "market_addon", module: "market", ungranted: nil),
+        BackendContract(app: TouringDaemon.self, read: "/v1/tours", write: ("/v1/tours", #"{"name":"X"}"#), addon: "touring_addon",
+                        module: "touring", ungranted: "nia"),
+        BackendContract(app: VenueDaemon.self, read: "/v1/venues", write: ("/v1/venues", #"{"name":"X"}"#), addon: "venue_addon",
+                        module: "venue", ungranted: "nia"),
+        BackendContract(app: AIDaemon.self, read: "/v1/usage", write: ("/v1/assist", #"{"task":"summarize","text":"One. Two."}"#),
+                        addon: "ai_addon", module: "ai", ungranted: "nia"),
+    ]
+}
+
+extension BackendSuites {
+    @Suite struct BackendContractTests {
+        static func code(_ reply: TestResponse) -> String { "\(reply.status) \(reply.errorCode ?? "-")" }
+
+        /// Every contract with Auth's Redis up, and with it configured but unreachable.
+        static let cases: [(BackendContract, Bool)] = BackendContract.all.flatMap { [($0, true), ($0, false)] }
+
+        @Test(.timeLimit(.minutes(2)), arguments: cases)
+        func refusalsAndTheOneSecondGuarantee(_ contract: BackendContract, redisUp: Bool) async throws {
+            let redis = redisUp ? TestEnvironment.redisURL : "redis://127.0.0.1:\(TestEnvironment.freePort())"
+            try await BackendWorld.with(contract.app, authEnvironment: ["REDIS_URL": redis]) { world in
+                let read = contract.read
+                let anonymous = try await TestHTTP.get(world.backend.publicURL! + read, headers: [("x-org", "acme")])
+                #expect(Self.code(anonymous) == "401 token_missing")
+                #expect(try await Self.code(world.call("GET", read, as: "not-a-token")) == "401 token_invalid")
+                #expect(try await Self.code(world.call("GET", read, as: "ada", org: nil)) == "400 x_org_missing")
+                #expect(try await Self.code(world.call("GET", read, as: "ada", org: "beacon")) == "403 x_org_forbidden")
+                #expect(try await Self.code(world.call("GET", read, as: "ada", org: "nowhere")) == "403 x_org_forbidden")
+                if let person = contract.ungranted {
+                    #expect(try await Self.code(world.call("GET", read, as: person)) == "403 module_not_entitled")
+                }
+                #expect(try await Self.code(world.call("GET", read, as: "vic")) == "200 -")
+                #expect(try await Self.code(world.call("POST", contract.write.path, as: "vic", body: contract.write.body)) == "403 permission_denied")
+                #expect(try await Self.code(world.call("GET", read, as: "ada")) == "200 -")
+                if redisUp {
+                    // Served where the checks look: health, readiness, the annotated API document.
+                    for probe in ["/health", "/ready"] {
+                        #expect(try await TestHTTP.get(world.backend.managementURL + probe).status == 200, "\(probe)")
+                    }
+                    let document = try await TestHTTP.get(world.backend.managementURL + "/openapi.yaml")
+                    #expect(document.status == 200 && document.body.contains("x-kisum-access") && document.body.contains("\(contract.module)."))
+                }
+
+                // A membership change: Vic's grant of the module goes.
+                try await refusedWithinASecond(world, read, "vic", "module_not_entitled") {
+                    try await world.authSQL("""
+                        DELETE FROM membership_module_grants WHERE module_key = $1
+                          AND membership_id IN (SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'vic@kisum.test')
+                        """, [contract.module])
+                }
+                // A subscription change in Core: Acme loses the module.
+                let acme = try #require(world.companies["acme"])
+                try await refusedWithinASecond(world, read, "ada", "module_not_entitled") {
+                    let path = contract.addon.map { "/internal/v1/companies/\(acme)/addons/\($0)" } ?? "/internal/v1/companies/\(acme)/subscription/cancel"
+                    let reply = try await world.coreAdmin.send(contract.addon == nil ? .post : .delete, path, json: ["reason": "test"],
+                                                               headers: [("idempotency-key", UUID().uuidString)])
+                    guard reply.status == 200 else { throw TestFailure("core \(path): \(reply.status)") }
+                }
+                // A session revoked: Bo's, in Beacon.
+                try await refusedWithinASecond(world, read, "bo", "session_revoked", org: "beacon") {
+                    try await world.authSQL("UPDATE sessions SET revoked_at = now() WHERE user_id = (SELECT id FROM users WHERE email = 'bo@kisum.test')")
+                }
+            }
+        }
+
+        /// Asks every 20 ms from the moment `change` returned: allowed only within the first second, then refused with `code`.
+        func refusedWithinASecond(_ world: BackendWorld, _ path: String, _ person: String, _ code: String, org: String = "acme",
+                                  after change: () async throws -> Void) async throws {
+            #expect(try await world.call("GET", path, as: person, org: org).status == 200)
+            try await change()
+            let changed = ContinuousClock.now
+            while true {
+                let sent = ContinuousClock.now
+                let reply = try await world.call("GET", path, as: person, org: org)
+                if reply.status != 200 {
+                    #expect(reply.errorCode == code, "\(person): \(reply.body)")
+                    return
+                }
+                #expect(sent - changed < .seconds(1), "\(person) still allowed \(sent - changed) after the change")
+                guard sent - changed < .seconds(10) else { throw TestFailure("\(person) still allowed 10 s after the change") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
