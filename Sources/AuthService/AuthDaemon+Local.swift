@@ -53,6 +53,8 @@ extension AuthDaemon: LocalDevelopmentHooks {
             _ = try await post("/internal/v1/companies", DemoCompany(id: id, slug: slug, name: name, status: status))
             if let user = try await post("/internal/v1/users", DemoUser(email: "\(slug)@demo.kisum.local", password: demoPassword, platform_roles: [])) {
                 _ = try await post("/internal/v1/memberships", DemoMembership(user_id: user, company_id: id.uuidString, roles: ["owner"], modules: modules))
+            } else {
+                try await grantModules(client, to: "\(slug)@demo.kisum.local", in: slug, modules)
             }
         }
         // Acme staff: a viewer and bookkeeper (a custom role) who holds finance.write through a
@@ -74,16 +76,27 @@ extension AuthDaemon: LocalDevelopmentHooks {
     }
 
     /// Creates the demo delegation unless the receiving membership already holds one.
+    /// The membership id of `email` in the company `company` (a slug), if there is one.
+    static func membership(_ client: ServiceHTTPClient, _ email: String, in company: String) async throws -> String? {
+        struct Page: Decodable { struct User: Decodable { let id: UUID }; let users: [User] }
+        struct User: Decodable { let memberships: [MembershipSummary]? }
+        let query = email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? email
+        guard let id = try await client.send(.get, "/internal/v1/users?email=\(query)").decode(Page.self).users.first?.id else { return nil }
+        let user = try await client.send(.get, "/internal/v1/users/\(id)").decode(User.self)
+        return user.memberships?.first { $0.companySlug == company }?.membershipID.lowercased
+    }
+
+    /// A demo owner seeded by an older build gets the module grants this one gives (a new
+    /// backend's module): the grants converge instead of staying as first seeded.
+    static func grantModules(_ client: ServiceHTTPClient, to email: String, in company: String, _ modules: [String]) async throws {
+        guard let membership = try await membership(client, email, in: company) else { return }
+        let reply = try await client.send(.put, "/internal/v1/memberships/\(membership)/modules",
+                                          json: DemoGrants(modules: modules.sorted(), reason: "demo data"))
+        guard reply.status == 200 else { throw LocalSeedError("auth answered \(reply.status) to module grants: \(String(buffer: reply.body))") }
+    }
+
     static func delegateOnce(_ client: ServiceHTTPClient, from: String, to: String, in company: String) async throws {
-        func membership(_ email: String) async throws -> String? {
-            struct Page: Decodable { struct User: Decodable { let id: UUID }; let users: [User] }
-            struct User: Decodable { let memberships: [MembershipSummary]? }
-            let query = email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? email
-            guard let id = try await client.send(.get, "/internal/v1/users?email=\(query)").decode(Page.self).users.first?.id else { return nil }
-            let user = try await client.send(.get, "/internal/v1/users/\(id)").decode(User.self)
-            return user.memberships?.first { $0.companySlug == company }?.membershipID.lowercased
-        }
-        guard let giver = try await membership(from), let receiver = try await membership(to) else { return }
+        guard let giver = try await membership(client, from, in: company), let receiver = try await membership(client, to, in: company) else { return }
         struct Detail: Decodable { let delegations_received: [DelegationView] }
         guard try await client.send(.get, "/internal/v1/memberships/\(receiver)").decode(Detail.self).delegations_received.isEmpty else { return }
         let reply = try await client.send(.post, "/internal/v1/delegations", json: DemoDelegation(
@@ -121,6 +134,11 @@ struct DemoCompany: Encodable, Sendable {
     let slug: String
     let name: String
     let status: String
+}
+
+struct DemoGrants: Encodable, Sendable {
+    let modules: [String]
+    let reason: String
 }
 
 struct DemoRole: Encodable, Sendable {
