@@ -175,7 +175,7 @@ let package = Package(
         .target(
             name: "AIService",
             dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
-                           .postgresNIO, .logging, .httpTypes, .asyncHTTPClient, .nioCore, .nioFoundation, .nioHTTP1],
+                           .postgresNIO, .logging, .httpTypes, .asyncHTTPClient, .nioCore, .nioFoundation, .nioHTTP1, .prometheus],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 

@@ -12,7 +12,7 @@ import PlatformPostgres
 public struct AIDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "ai", publicPort: 8115, managementPort: 9115, databasePrefix: "AI", redis: .none,
-        callsServices: true, servesInternalRoutes: false, access: .required, extraKeys: AISettings.keys)
+        callsServices: true, servesInternalRoutes: false, access: .required, extraKeys: AISettings.keys + BusinessBackendContext.configKeys)
 
     public static var migrations: MigrationSet? {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
@@ -28,12 +28,18 @@ public struct AIDaemon: DaemonApplication {
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
-        let routes = backend.routes(on: router)
+        addRoutes(to: backend.routes(on: router))
+    }
+
+    /// Every public route, on the enforced routes (or their benchmark twin).
+    func addRoutes(to routes: EnforcedRoutes) {
         AssistRoutes(provider: settings.makeProvider(logger: backend.logger),
-                     usage: UsageRepository(database: backend.database, logger: backend.logger), settings: settings).add(to: routes)
+                     usage: UsageRepository(database: backend.database, logger: backend.logger), settings: settings,
+                     metrics: AIMetrics(backend.daemon.metrics)).add(to: routes)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         backend.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/ai.openapi", withExtension: "yaml"), to: router)
+        backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

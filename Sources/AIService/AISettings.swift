@@ -21,7 +21,7 @@ struct AISettings: Sendable {
     let maxInputCharacters: Int
 
     static let keys: [ConfigKey] = [
-        ConfigKey("AI_PROVIDER", .choice(["local", "openai"]), .defaulted("local"),
+        ConfigKey("AI_PROVIDER", .choice(["local", "openai"]), .localDefault("local"),
                   summary: "Where answers come from: `local` (built in, no network, extractive) or `openai` (an OpenAI-compatible API)"),
         ConfigKey("AI_OPENAI_BASE_URL", .url(schemes: ["http", "https"]), .optional,
                   summary: "The OpenAI-compatible API's base URL, e.g. https://api.openai.com/v1 (with AI_PROVIDER=openai)"),
@@ -52,6 +52,9 @@ struct AISettings: Sendable {
         maxInputCharacters = configuration.integer("AI_MAX_INPUT_CHARACTERS") ?? 20_000
         if provider == .openai, openAIBaseURL == nil {
             throw ConfigError(service: service, problems: [.init(variable: "AI_OPENAI_BASE_URL", reason: "AI_PROVIDER=openai needs the API's base URL")])
+        }
+        if provider == .openai, openAIKey == nil, configuration.environment != .local {
+            throw ConfigError(service: service, problems: [.init(variable: "AI_OPENAI_API_KEY", reason: "AI_PROVIDER=openai needs the API key outside local")])
         }
     }
 

@@ -12,7 +12,8 @@ import PlatformPostgres
 public struct BasicDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "basic", publicPort: 8110, managementPort: 9110, databasePrefix: "BASIC", redis: .none,
-        callsServices: true, servesInternalRoutes: false, access: .required)
+        callsServices: true, servesInternalRoutes: false, access: .required,
+        extraKeys: BusinessBackendContext.configKeys)
 
     public static var migrations: MigrationSet? {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
@@ -26,12 +27,18 @@ public struct BasicDaemon: DaemonApplication {
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
-        let routes = backend.routes(on: router).requiresCoreApp()
+        addRoutes(to: backend.routes(on: router))
+    }
+
+    /// Every public route, on the enforced routes (or their benchmark twin).
+    func addRoutes(to routes: EnforcedRoutes) {
+        let routes = routes.requiresCoreApp()
         ContactRoutes(repository: ContactRepository(database: backend.database, logger: backend.logger)).add(to: routes)
         CalendarRoutes(repository: CalendarEventRepository(database: backend.database, logger: backend.logger)).add(to: routes)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         backend.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/basic.openapi", withExtension: "yaml"), to: router)
+        backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

@@ -12,7 +12,8 @@ import PlatformPostgres
 public struct FinanceDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "finance", publicPort: 8111, managementPort: 9111, databasePrefix: "FINANCE", redis: .none,
-        callsServices: true, servesInternalRoutes: false, access: .required)
+        callsServices: true, servesInternalRoutes: false, access: .required,
+        extraKeys: BusinessBackendContext.configKeys)
 
     public static var migrations: MigrationSet? {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
@@ -26,7 +27,11 @@ public struct FinanceDaemon: DaemonApplication {
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
-        let routes = backend.routes(on: router)
+        addRoutes(to: backend.routes(on: router))
+    }
+
+    /// Every public route, on the enforced routes (or their benchmark twin).
+    func addRoutes(to routes: EnforcedRoutes) {
         TransactionRoutes(repository: TransactionRepository(database: backend.database, logger: backend.logger)).add(to: routes)
         BudgetRoutes(repository: BudgetRepository(database: backend.database, logger: backend.logger)).add(to: routes)
         ReportRoutes(repository: ReportRepository(database: backend.database, logger: backend.logger)).add(to: routes)
@@ -34,5 +39,6 @@ public struct FinanceDaemon: DaemonApplication {
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         backend.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/finance.openapi", withExtension: "yaml"), to: router)
+        backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

@@ -12,7 +12,8 @@ import PlatformPostgres
 public struct MarketDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "market", publicPort: 8112, managementPort: 9112, databasePrefix: "MARKET", redis: .none,
-        callsServices: true, servesInternalRoutes: false, access: .required)
+        callsServices: true, servesInternalRoutes: false, access: .required,
+        extraKeys: BusinessBackendContext.configKeys)
 
     public static var migrations: MigrationSet? {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
@@ -26,12 +27,17 @@ public struct MarketDaemon: DaemonApplication {
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
-        let routes = backend.routes(on: router)
+        addRoutes(to: backend.routes(on: router))
+    }
+
+    /// Every public route, on the enforced routes (or their benchmark twin).
+    func addRoutes(to routes: EnforcedRoutes) {
         ListingRoutes(repository: ListingRepository(database: backend.database, logger: backend.logger)).add(to: routes)
         OfferRoutes(repository: OfferRepository(database: backend.database, logger: backend.logger)).add(to: routes)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         backend.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/market.openapi", withExtension: "yaml"), to: router)
+        backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

@@ -109,7 +109,7 @@ public enum Daemon {
         var checks: [ReadinessCheck] = []
         if let database { checks.append(database.readinessCheck()) }
         if let redis { checks.append(redis.readinessCheck(critical: descriptor.redis == .required)) }
-        if let access { checks += access.readinessChecks }
+        if let access { checks += access.readinessChecks(required: descriptor.access == .required) }
         checks += app.readinessChecks
         let readiness = ReadinessProbe(service: descriptor.name, checks: checks, metrics: metrics)
 

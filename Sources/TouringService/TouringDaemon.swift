@@ -12,7 +12,8 @@ import PlatformPostgres
 public struct TouringDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "touring", publicPort: 8113, managementPort: 9113, databasePrefix: "TOURING", redis: .none,
-        callsServices: true, servesInternalRoutes: false, access: .required)
+        callsServices: true, servesInternalRoutes: false, access: .required,
+        extraKeys: BusinessBackendContext.configKeys)
 
     public static var migrations: MigrationSet? {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
@@ -26,12 +27,17 @@ public struct TouringDaemon: DaemonApplication {
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
-        let routes = backend.routes(on: router)
+        addRoutes(to: backend.routes(on: router))
+    }
+
+    /// Every public route, on the enforced routes (or their benchmark twin).
+    func addRoutes(to routes: EnforcedRoutes) {
         TourRoutes(repository: TourRepository(database: backend.database, logger: backend.logger)).add(to: routes)
         ShowRoutes(repository: ShowRepository(database: backend.database, logger: backend.logger)).add(to: routes)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         backend.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/touring.openapi", withExtension: "yaml"), to: router)
+        backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

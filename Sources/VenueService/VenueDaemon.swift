@@ -12,7 +12,8 @@ import PlatformPostgres
 public struct VenueDaemon: DaemonApplication {
     public static let descriptor = DaemonDescriptor(
         name: "venue", publicPort: 8114, managementPort: 9114, databasePrefix: "VENUE", redis: .none,
-        callsServices: true, servesInternalRoutes: false, access: .required)
+        callsServices: true, servesInternalRoutes: false, access: .required,
+        extraKeys: BusinessBackendContext.configKeys)
 
     public static var migrations: MigrationSet? {
         guard let folder = Bundle.module.url(forResource: "Migrations", withExtension: nil) else { return nil }
@@ -26,12 +27,17 @@ public struct VenueDaemon: DaemonApplication {
     }
 
     public func addPublicRoutes(to router: Router<PlatformRequestContext>) {
-        let routes = backend.routes(on: router)
+        addRoutes(to: backend.routes(on: router))
+    }
+
+    /// Every public route, on the enforced routes (or their benchmark twin).
+    func addRoutes(to routes: EnforcedRoutes) {
         VenueRoutes(repository: VenueRepository(database: backend.database, logger: backend.logger)).add(to: routes)
         BookingRoutes(repository: BookingRepository(database: backend.database, logger: backend.logger)).add(to: routes)
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
         backend.addAPIDocument(Bundle.module.url(forResource: "OpenAPI/venue.openapi", withExtension: "yaml"), to: router)
+        backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

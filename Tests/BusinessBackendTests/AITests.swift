@@ -59,6 +59,20 @@ extension BackendSuites {
             }
         }
 
+        @Test(.timeLimit(.minutes(2))) func theTokenQuotaIsReservedAndNamed() async throws {
+            try await BackendWorld.with(AIDaemon.self, environment: ["AI_DAILY_TOKEN_QUOTA": "40"]) { world in
+                // The first call reserves its most (16 words in, 256 out) and then uses what it used.
+                #expect(try await Self.code(world.call("POST", "/v1/assist", as: "ada", body: Self.text)) == "200 -")
+                let used = try await world.call("GET", "/v1/usage", as: "ada").json()
+                let tokens = try #require(used["tokens"] as? Int)
+                #expect(tokens > 0 && tokens < 256, "the reservation is replaced by the tokens used: \(tokens)")
+                #expect(try await Self.code(world.call("POST", "/v1/assist", as: "ada", body: Self.text)) == "200 -")
+                let refused = try await world.call("POST", "/v1/assist", as: "ada", body: Self.text)
+                #expect(Self.code(refused) == "429 quota_exhausted")
+                #expect(refused.body.contains("daily token quota of 40"))
+            }
+        }
+
         @Test(.timeLimit(.minutes(2))) func anOpenAICompatibleProviderAndItsOwnTimeout() async throws {
             let fast = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(), sink: MemoryLogSink())
             let slow = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(["FAKE_DELAY": "3s"]), sink: MemoryLogSink())

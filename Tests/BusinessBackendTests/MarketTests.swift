@@ -80,6 +80,13 @@ extension BackendSuites {
                 let states = try await world.backendDatabase.rows("SELECT status FROM offers ORDER BY status")
                 #expect(states.map { $0[0] } == ["accepted", "rejected"])
                 #expect(try await Self.code(offer(world, on: stage, 1000, as: "bo", org: "beacon")) == "409 listing_not_open")
+
+                // Closed by its owner: the pending offers are rejected with it and none can be accepted after.
+                let hall = try await listing(world, "Acme hall")
+                let pending = try #require(try await offer(world, on: hall, 300, as: "bo", org: "beacon").json()["id"] as? String)
+                #expect(try await Self.code(world.call("PATCH", "/v1/listings/\(hall)", as: "ada", body: #"{"status":"closed"}"#)) == "200 -")
+                #expect(try await world.call("GET", "/v1/offers/\(pending)", as: "bo", org: "beacon").json()["status"] as? String == "rejected")
+                #expect(try await Self.code(world.call("POST", "/v1/offers/\(pending)/accept", as: "ada")) == "409 offer_decided")
             }
         }
     }

@@ -10,6 +10,7 @@ struct AssistRoutes: Sendable {
     let provider: any AssistProvider
     let usage: UsageRepository
     let settings: AISettings
+    let metrics: AIMetrics
 
     func add(to routes: EnforcedRoutes) {
         routes.requires(AIPermissions.assistUse)
@@ -28,31 +29,46 @@ struct AssistRoutes: Sendable {
             }
     }
 
-    /// Claims quota, asks the provider, and records the call whatever its outcome.
+    /// Claims quota, asks the provider, and records the call whatever its outcome (also when
+    /// the request is cancelled meanwhile: the record and the refund run on their own).
     func assist(_ prompt: AssistPrompt, scope: CompanyScope) async throws -> AssistAnswer {
-        try await usage.claim(scope, quotas: .init(requests: settings.dailyRequestQuota, tokens: settings.dailyTokenQuota))
+        // Reserved: the most this call can use (input counted as words, the answer's limit).
+        let reserve = LocalAssistProvider.tokens(prompt.text) + prompt.maxOutputTokens
+        let claim: UsageRepository.Claim
+        do {
+            claim = try await usage.claim(scope, quotas: .init(requests: settings.dailyRequestQuota, tokens: settings.dailyTokenQuota),
+                                          tokens: reserve)
+        } catch let error as PlatformError where error.code == AIError.quotaExhausted {
+            metrics.refusedByQuota()
+            throw error
+        }
         let started = ContinuousClock.now
         let outcome: Result<AssistCompletion, any Error>
         do { outcome = .success(try await provider.complete(prompt)) } catch { outcome = .failure(error) }
         let elapsed = ContinuousClock.now - started
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let record: UsageRecord
         switch outcome {
         case .success(let completion):
-            let tokens = completion.inputTokens + completion.outputTokens
-            let cost = Int64(tokens) * Int64(settings.costMicrosPer1kTokens) / 1000
-            let record = UsageRecord(id: UUID(), task: prompt.task.rawValue, provider: provider.name, model: completion.model,
-                                     inputTokens: completion.inputTokens, outputTokens: completion.outputTokens, costMicros: cost,
-                                     outcome: "ok", durationMilliseconds: milliseconds)
-            try await usage.settle(scope, record: record)
-            return AssistAnswer(id: record.id, task: prompt.task.rawValue, output: completion.output, provider: provider.name,
-                                model: completion.model, inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
-                                costMicros: cost)
+            let tokens = Int64(completion.inputTokens + completion.outputTokens)
+            record = UsageRecord(id: UUID(), task: prompt.task.rawValue, provider: provider.name, model: completion.model,
+                                 inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
+                                 costMicros: tokens * Int64(settings.costMicrosPer1kTokens) / 1000, outcome: "ok",
+                                 durationMilliseconds: milliseconds)
         case .failure(let error):
             let code = (error as? PlatformError)?.code ?? AIError.upstreamFailed
-            let record = UsageRecord(id: UUID(), task: prompt.task.rawValue, provider: provider.name, model: "-", inputTokens: 0,
-                                     outputTokens: 0, costMicros: 0, outcome: code == AIError.upstreamTimeout ? "upstream_timeout" : "upstream_failed",
-                                     durationMilliseconds: milliseconds)
-            try await usage.settle(scope, record: record)
+            record = UsageRecord(id: UUID(), task: prompt.task.rawValue, provider: provider.name, model: "-", inputTokens: 0,
+                                 outputTokens: 0, costMicros: 0, outcome: code == AIError.upstreamTimeout ? "upstream_timeout" : "upstream_failed",
+                                 durationMilliseconds: milliseconds)
+        }
+        metrics.record(provider: provider.name, outcome: record.outcome, elapsed: elapsed)
+        try await Task { [usage] in try await usage.settle(scope, claim: claim, record: record) }.value
+        switch outcome {
+        case .success(let completion):
+            return AssistAnswer(id: record.id, task: prompt.task.rawValue, output: completion.output, provider: provider.name,
+                                model: completion.model, inputTokens: completion.inputTokens, outputTokens: completion.outputTokens,
+                                costMicros: record.costMicros)
+        case .failure(let error):
             throw error is PlatformError ? error : PlatformError(AIError.upstreamFailed, "The AI provider failed.")
         }
     }

@@ -47,8 +47,10 @@ struct OpenAICompatibleProvider: AssistProvider {
             logger.warning("assist provider answered something that is not a completion", metadata: ["provider": "openai"])
             throw PlatformError(AIError.upstreamFailed, "The AI provider's answer was not a completion.")
         }
-        return AssistCompletion(output: output, model: reply.model ?? model, inputTokens: max(0, reply.usage?.promptTokens ?? 0),
-                                outputTokens: max(0, reply.usage?.completionTokens ?? 0))
+        // The provider's counts are its word: bounded, so no sum or cost can overflow.
+        let bounded = { (count: Int?) in min(max(count ?? 0, 0), 10_000_000) }
+        return AssistCompletion(output: output, model: String((reply.model ?? model).prefix(200)), inputTokens: bounded(reply.usage?.promptTokens),
+                                outputTokens: bounded(reply.usage?.completionTokens))
     }
 
     static func isTimeout(_ error: any Error) -> Bool {

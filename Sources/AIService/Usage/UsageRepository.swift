@@ -20,38 +20,47 @@ struct UsageRepository: Sendable {
         let tokens: Int
     }
 
-    /// Claims one request of today's (UTC) quota for the company, or throws 429 `quota_exhausted`
-    /// naming the quota that is used up.
-    func claim(_ scope: CompanyScope, quotas: Quotas) async throws {
+    /// A claimed request: its UTC day and the tokens reserved for it.
+    struct Claim: Sendable {
+        let day: String
+        let reservedTokens: Int
+    }
+
+    /// Claims one request of today's (UTC) quota for the company and reserves `tokens` (the
+    /// most the call can use), or throws 429 `quota_exhausted` naming the quota that is used up.
+    /// One statement: concurrent claims never pass a quota by more than one call's reservation.
+    func claim(_ scope: CompanyScope, quotas: Quotas, tokens: Int) async throws -> Claim {
         let claimed = try await database.query("""
-            INSERT INTO ai_daily_usage AS u (company_id, day, requests) VALUES (\(scope.companyID), (now() AT TIME ZONE 'UTC')::date, 1)
-            ON CONFLICT (company_id, day) DO UPDATE SET requests = u.requests + 1
+            INSERT INTO ai_daily_usage AS u (company_id, day, requests, tokens)
+            VALUES (\(scope.companyID), (now() AT TIME ZONE 'UTC')::date, 1, \(Int64(tokens)))
+            ON CONFLICT (company_id, day) DO UPDATE SET requests = u.requests + 1, tokens = u.tokens + \(Int64(tokens))
             WHERE u.requests < \(quotas.requests) AND u.tokens < \(Int64(quotas.tokens))
-            RETURNING requests
+            RETURNING to_char(day, 'YYYY-MM-DD')
             """, operation: "ai_quota_claim", logger: logger)
-        guard claimed.isEmpty else { return }
+        if let row = claimed.first { return Claim(day: try row.decode(String.self), reservedTokens: tokens) }
         let today = try await self.today(scope)
         let (name, limit) = today.requests >= quotas.requests ? ("daily request quota", quotas.requests) : ("daily token quota", quotas.tokens)
         throw PlatformError(AIError.quotaExhausted, "The company's \(name) of \(limit) is used up until midnight UTC.",
                             headers: [.retryAfter: String(Self.secondsToMidnightUTC())])
     }
 
-    /// Records a finished call and adds its tokens and cost to the day (or, for a failed call,
-    /// gives its claimed request back).
-    func settle(_ scope: CompanyScope, record: UsageRecord) async throws {
+    /// Records a finished call on the day it was claimed: its tokens replace the reservation and
+    /// its cost is added; a failed call also gives its request back.
+    func settle(_ scope: CompanyScope, claim: Claim, record: UsageRecord) async throws {
         try await database.withTransaction("ai_usage_settle", logger: logger) { connection in
             _ = try await connection.query("""
                 INSERT INTO ai_usage_records (id, company_id, user_id, day, task, provider, model, input_tokens, output_tokens, cost_micros,
                                               outcome, duration_ms)
-                VALUES (\(record.id), \(scope.companyID), \(scope.userID), (now() AT TIME ZONE 'UTC')::date, \(record.task), \(record.provider),
+                VALUES (\(record.id), \(scope.companyID), \(scope.userID), \(claim.day)::date, \(record.task), \(record.provider),
                         \(record.model), \(record.inputTokens), \(record.outputTokens), \(record.costMicros), \(record.outcome),
                         \(record.durationMilliseconds))
                 """, logger: logger).collect()
             let ok = record.outcome == "ok"
+            let used = Int64(record.inputTokens + record.outputTokens) - Int64(claim.reservedTokens)
             _ = try await connection.query("""
-                UPDATE ai_daily_usage SET tokens = tokens + \(Int64(record.inputTokens + record.outputTokens)),
-                    cost_micros = cost_micros + \(record.costMicros), requests = requests - \(ok ? 0 : 1)
-                WHERE company_id = \(scope.companyID) AND day = (now() AT TIME ZONE 'UTC')::date
+                UPDATE ai_daily_usage SET tokens = greatest(tokens + \(used), 0), cost_micros = cost_micros + \(record.costMicros),
+                    requests = greatest(requests - \(ok ? 0 : 1), 0)
+                WHERE company_id = \(scope.companyID) AND day = \(claim.day)::date
                 """, logger: logger).collect()
         }
     }

@@ -22,12 +22,14 @@ public struct AccessEnforcement: Sendable {
                                       settings: .init(freshness: settings.feedFreshness), metrics: metrics, logger: logger)
     }
 
-    /// The layer's readiness: Auth's keys are held (critical: without them no token verifies),
+    /// The layer's readiness: Auth's keys are held (without them no token verifies),
     /// and — reported without failing readiness — whether decisions come from memory (when the
     /// feed is not current every request asks Auth, slower but never wrong).
-    public var readinessChecks: [ReadinessCheck] {
+    /// `required`: whether the daemon serves nothing without the layer (a business backend,
+    /// Admin); where only some routes need it (the canary) the keys are reported, not required.
+    public func readinessChecks(required: Bool) -> [ReadinessCheck] {
         [
-            ReadinessCheck(name: "jwks", critical: true, timeout: .seconds(4)) { [verifier] in
+            ReadinessCheck(name: "jwks", critical: required, timeout: .seconds(4)) { [verifier] in
                 guard await verifier.isLoaded() else { throw ReadinessFailure("Auth's JWKS is not loaded: no access token can be verified") }
             },
             ReadinessCheck(name: "access_feed", critical: false) { [state = enforcer.state] in

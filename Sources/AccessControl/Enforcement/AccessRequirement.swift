@@ -96,7 +96,7 @@ struct AccessRequirementMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             try requirement.check(try context.granted().access)
-        } catch let error as PlatformError {
+        } catch let error as PlatformError where AccessError.codes.contains(error.code) {
             enforcer.refused(error.code, requirement: requirement)
             throw error
         }

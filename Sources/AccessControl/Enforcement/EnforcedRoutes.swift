@@ -15,12 +15,16 @@ public struct EnforcedRoutes: RouterMethods {
     /// Every requirement of the groups this one is nested in, outermost first.
     let requirements: [AccessRequirement]
     let enforcer: AccessEnforcer
+    /// An unenforced twin (`unenforcedTwin`): requirements not checked, routes not declared.
+    var isTwin = false
     var declared: DeclaredRoutes { enforcer.declaredRoutes }
 
     @discardableResult
     public func on<Responder: HTTPResponder>(_ path: RouterPath, method: HTTPRequest.Method,
                                              responder: Responder) -> Self where Responder.Context == Context {
-        declared.record(DeclaredRoute(method: method.rawValue, path: DeclaredRoutes.join(prefix, path.description), requirements: requirements))
+        if !isTwin {
+            declared.record(DeclaredRoute(method: method.rawValue, path: DeclaredRoutes.join(prefix, path.description), requirements: requirements))
+        }
         base.on(path, method: method, responder: responder)
         return self
     }
@@ -41,8 +45,9 @@ public struct EnforcedRoutes: RouterMethods {
 
     /// Routes under `path` that also need `requirement` (an entry of a service's permission table).
     public func requires(_ requirement: AccessRequirement, under path: RouterPath = "") -> EnforcedRoutes {
-        EnforcedRoutes(base: base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement, enforcer: enforcer)),
-                       prefix: DeclaredRoutes.join(prefix, path.description), requirements: requirements + [requirement], enforcer: enforcer)
+        let group = isTwin ? base.group(path) : base.group(path).add(middleware: AccessRequirementMiddleware(requirement: requirement, enforcer: enforcer))
+        return EnforcedRoutes(base: group, prefix: DeclaredRoutes.join(prefix, path.description), requirements: requirements + [requirement],
+                              enforcer: enforcer, isTwin: isTwin)
     }
 }
 

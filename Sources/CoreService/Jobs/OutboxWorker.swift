@@ -34,23 +34,27 @@ final class OutboxWorker: Sendable {
 
     /// One pass: deliver what is due, then publish the outbox depth.
     func pass() async throws {
-        try await deliverPending()
+        while try await deliverPending() {}
         try await recordDepth()
     }
 
     /// How long a claimed company's signals are withheld from other passes (and other Core
     /// instances) while this pass delivers them; a pass that dies leaves them due after it.
-    static let claimLease: Duration = .seconds(30)
+    static let claimLease: Duration = .seconds(60)
+    /// Rows claimed per pass: each company's delivery takes at most the 2 s timeout, so a pass
+    /// ends well inside its lease (no other instance re-claims rows still being delivered).
+    static let claimLimit = 20
 
-    /// One pass: every company with a due signal, oldest first. Stops at the first failed
-    /// delivery (Auth is most likely down for all of them).
+    /// One batch: every company with a due signal (up to `limit` rows), oldest first. Stops at
+    /// the first failed delivery (Auth is most likely down for all of them). True when a full
+    /// batch was delivered (more may be due).
     ///
     /// No transaction is open while Auth is called: the rows are claimed (leased) in one short
     /// transaction, delivered, and marked in another. An open transaction anywhere on a shared
     /// cluster holds back Auth's change feed (its horizon is the cluster's oldest transaction),
     /// and Auth answers a signal only once its feed has read the change back: a claim held
     /// across the call made every signal wait out Auth's one-second settle limit.
-    func deliverPending(limit: Int = 100) async throws {
+    func deliverPending(limit: Int = OutboxWorker.claimLimit) async throws -> Bool {
         let claimed = try await database.query("""
             WITH due AS (
                 SELECT id FROM entitlement_outbox WHERE delivered_at IS NULL AND next_attempt_at <= now()
@@ -71,6 +75,27 @@ final class OutboxWorker: Sendable {
             }
         }
         companies.sort { ($0.ids.min() ?? 0) < ($1.ids.min() ?? 0) }
+        var finished = 0
+        do {
+            return try await deliver(companies, finished: &finished) && claimed.count == limit
+        } catch {
+            // A pass that failed or was stopped midway gives back what it had not finished, at
+            // once rather than when the lease runs out (on a task of its own: a stop cancels this one).
+            let unfinished = companies[finished...].flatMap(\.ids)
+            if !unfinished.isEmpty {
+                try? await Task { [database, logger] in
+                    _ = try await database.query("""
+                        UPDATE entitlement_outbox SET next_attempt_at = now() WHERE id = ANY(\(unfinished)) AND delivered_at IS NULL
+                        """, operation: "outbox_release", logger: logger)
+                }.value
+            }
+            throw error
+        }
+    }
+
+    /// Delivers each company's newest version in turn, counting in `finished` those whose rows
+    /// are marked; stops at the first failed delivery, releasing the rest.
+    private func deliver(_ companies: [(company: UUID, ids: [Int64], version: Int64, attempts: Int)], finished: inout Int) async throws -> Bool {
         for (index, claim) in companies.enumerated() {
             if try await deliver(company: claim.company, version: claim.version) {
                 _ = try await database.query("""
@@ -78,12 +103,13 @@ final class OutboxWorker: Sendable {
                     WHERE company_id = \(claim.company) AND delivered_at IS NULL AND entitlement_version <= \(claim.version)
                     """, operation: "outbox_delivered", logger: logger)
                 metrics.counter("kisum_core_outbox_delivered_total", help: "Invalidation signals delivered to Auth.").increment()
+                finished = index + 1
             } else {
                 let backoff = min(maxBackoff.secondsValue, 0.5 * pow(2, Double(min(claim.attempts, 16))))
                 _ = try await database.query("""
                     UPDATE entitlement_outbox SET attempts = attempts + 1, last_error = 'delivery failed',
                         next_attempt_at = now() + make_interval(secs => \(backoff))
-                    WHERE company_id = \(claim.company) AND delivered_at IS NULL
+                    WHERE company_id = \(claim.company) AND delivered_at IS NULL AND (id = ANY(\(claim.ids)) OR next_attempt_at <= now())
                     """, operation: "outbox_failed", logger: logger)
                 metrics.counter("kisum_core_outbox_failed_total", help: "Failed attempts to deliver invalidation signals.").increment()
                 // The companies not tried in this pass are due again at once (their lease released).
@@ -93,9 +119,11 @@ final class OutboxWorker: Sendable {
                         UPDATE entitlement_outbox SET next_attempt_at = now() WHERE id = ANY(\(untried)) AND delivered_at IS NULL
                         """, operation: "outbox_release", logger: logger)
                 }
-                break
+                finished = companies.count
+                return false
             }
         }
+        return true
     }
 
     /// Whether Auth took the signal; throws `CancellationError` when the pass was cancelled

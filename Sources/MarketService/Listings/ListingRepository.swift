@@ -64,6 +64,13 @@ struct ListingRepository: Sendable {
                 WHERE company_id = \(scope.companyID) AND id = \(id)
                 RETURNING id, company_id, title, description, price_minor, currency, status, created_at, updated_at
                 """, logger: logger).collect()
+            if listing.status == .closed {
+                // Closed by its owner: what was still pending on it is rejected with it.
+                _ = try await connection.query("""
+                    UPDATE offers SET status = 'rejected', decided_by = \(scope.userID), decided_at = now()
+                    WHERE listing_id = \(id) AND status = 'pending'
+                    """, logger: logger).collect()
+            }
             return try updated.first.map(Self.listing)
         }
     }

@@ -74,18 +74,22 @@ struct OfferRepository: Sendable {
         try await database.withTransaction("offers_decide", logger: logger) { connection in
             // The listing first, then the offer: every decision on a listing queues on its row.
             let found = try await connection.query("""
-                SELECT l.id FROM listings l JOIN offers o ON o.listing_id = l.id
+                SELECT l.id, l.status FROM listings l JOIN offers o ON o.listing_id = l.id
                 WHERE o.id = \(id) AND l.company_id = \(scope.companyID) FOR UPDATE OF l
                 """, logger: logger).collect()
-            guard let listing = try found.first?.decode(UUID.self) else { return nil }
-            let current = try await connection.query("SELECT status FROM offers WHERE id = \(id)", logger: logger).collect()
+            guard let (listing, listingStatus) = try found.first?.decode((UUID, String).self) else { return nil }
+            let current = try await connection.query("SELECT status FROM offers WHERE id = \(id) AND listing_id = \(listing)",
+                                                     logger: logger).collect()
             let status = try current[0].decode(String.self)
             guard status == OfferStatus.pending.rawValue else {
                 throw PlatformError(MarketError.offerDecided, "the offer was already \(status)")
             }
+            guard listingStatus == ListingStatus.published.rawValue else {
+                throw PlatformError(MarketError.listingNotOpen, "the listing is \(listingStatus); offers are decided only while it is published")
+            }
             let decided = try await connection.query("""
                 UPDATE offers SET status = \(accept ? "accepted" : "rejected"), decided_by = \(scope.userID), decided_at = now()
-                WHERE id = \(id)
+                WHERE id = \(id) AND listing_id = \(listing)
                 RETURNING id, listing_id, company_id, amount_minor, currency, message, status, created_at, decided_at
                 """, logger: logger).collect()
             if accept {

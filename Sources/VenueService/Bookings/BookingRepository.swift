@@ -34,18 +34,28 @@ struct BookingRepository: Sendable {
         return try rows.first.map(Self.booking)
     }
 
-    /// A booking of the company's venue `venue`; nil if there is no such venue.
+    /// A booking of the company's venue `venue`; nil if there is no such venue. Bookings of one
+    /// venue are written one at a time (its row is locked): concurrent overlapping confirmations
+    /// meet the exclusion constraint in turn (409) instead of deadlocking on it.
     func create(_ scope: CompanyScope, venue: UUID, _ booking: ValidBooking) async throws -> Booking? {
-        guard try await venueExists(scope, venue) else { return nil }
-        let rows = try await refusingOverlaps {
-            try await database.query("""
-                INSERT INTO bookings (id, company_id, venue_id, title, starts_at, ends_at, status, notes, created_by)
-                VALUES (\(UUID()), \(scope.companyID), \(venue), \(booking.title), \(booking.startsAt), \(booking.endsAt),
-                        \(booking.status.rawValue), \(booking.notes), \(scope.userID))
-                RETURNING \(unescaped: Self.columns)
-                """, operation: "bookings_insert", logger: logger)
+        try await refusingOverlaps {
+            try await database.withTransaction("bookings_insert", logger: logger) { connection in
+                guard try await lockVenue(scope, venue, on: connection) else { return nil }
+                let rows = try await connection.query("""
+                    INSERT INTO bookings (id, company_id, venue_id, title, starts_at, ends_at, status, notes, created_by)
+                    VALUES (\(UUID()), \(scope.companyID), \(venue), \(booking.title), \(booking.startsAt), \(booking.endsAt),
+                            \(booking.status.rawValue), \(booking.notes), \(scope.userID))
+                    RETURNING \(unescaped: Self.columns)
+                    """, logger: logger).collect()
+                return try Self.booking(rows[0])
+            }
         }
-        return try Self.booking(rows[0])
+    }
+
+    /// Locks the company's venue row for this transaction; false if there is no such venue.
+    private func lockVenue(_ scope: CompanyScope, _ venue: UUID, on connection: PostgresConnection) async throws -> Bool {
+        try await !connection.query("SELECT 1 FROM venues WHERE company_id = \(scope.companyID) AND id = \(venue) FOR UPDATE",
+                                    logger: logger).collect().isEmpty
     }
 
     /// The booking as `change` leaves it (nil if the company has no such booking), the row
@@ -53,6 +63,11 @@ struct BookingRepository: Sendable {
     func update(_ scope: CompanyScope, _ id: UUID, _ change: @Sendable (inout Booking) throws -> Void) async throws -> Booking? {
         try await refusingOverlaps {
             try await database.withTransaction("bookings_update", logger: logger) { connection in
+                // The venue first (as a create does), then the booking.
+                let venues = try await connection.query("""
+                    SELECT venue_id FROM bookings WHERE company_id = \(scope.companyID) AND id = \(id)
+                    """, logger: logger).collect()
+                guard let venue = try venues.first?.decode(UUID.self), try await lockVenue(scope, venue, on: connection) else { return nil }
                 let rows = try await connection.query("""
                     SELECT \(unescaped: Self.columns) FROM bookings WHERE company_id = \(scope.companyID) AND id = \(id) FOR UPDATE
                     """, logger: logger).collect()
@@ -76,6 +91,9 @@ struct BookingRepository: Sendable {
             return try await body()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23P01" {
             throw PlatformError(VenueError.bookingOverlaps, "another confirmed booking of this venue overlaps this period")
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "40P01" {
+            // Not expected with the venue locked first; a retry is the answer if it ever happens.
+            throw PlatformError(.conflict, "the booking met a concurrent change of this venue; retry")
         }
     }
 
