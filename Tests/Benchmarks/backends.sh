@@ -87,7 +87,7 @@ bench_backends() {
             "${prefix}_DB_URL=postgres://kisum_${name}_app:r@127.0.0.1:$pg_port/kisum_$name?sslmode=disable" "${prefix}_DB_POOL_MAX=16" \
             INTERNAL_SIGNING_KEY="$backend_private" AUTH_INTERNAL_URL="http://127.0.0.1:$auth_mgmt" \
             AUTH_JWKS_URL="http://127.0.0.1:$auth_port/.well-known/jwks.json" JWT_ISSUER="http://127.0.0.1:$auth_port" JWT_AUDIENCE=kisum \
-            BENCH_UNENFORCED_TWIN_COMPANY="$(psql -tAq "postgres://postgres@127.0.0.1:$pg_port/postgres" -c "SELECT md5('1')::uuid")" \
+            AI_PROVIDER=local BENCH_UNENFORCED_TWIN_COMPANY="$(psql -tAq "postgres://postgres@127.0.0.1:$pg_port/postgres" -c "SELECT md5('1')::uuid")" \
             "$bin/kisum-$name" >"$tmp/$name.log" 2>&1 &
         pid=$!; pids+=("$pid")
         wait_ready "http://127.0.0.1:$mgmt"

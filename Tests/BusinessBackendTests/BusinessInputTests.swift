@@ -24,6 +24,17 @@ import Testing
         #expect(last.nextCursor == nil)
     }
 
+    @Test func requestBodiesTakeInstantsWithOrWithoutFractionalSeconds() throws {
+        struct Body: Decodable { let at: Date }
+        let plain = try JSONDecoder.platform.decode(Body.self, from: Data(#"{"at":"2027-05-01T10:00:00Z"}"#.utf8))
+        let fractional = try JSONDecoder.platform.decode(Body.self, from: Data(#"{"at":"2027-05-01T10:00:00.250Z"}"#.utf8))
+        #expect(fractional.at.timeIntervalSince(plain.at) == 0.25)
+        #expect(Date(iso8601: "2027-05-01T12:00:00+02:00") == plain.at)
+        for bad in ["2027-05-01", "2027-05-01T10:00:00", "yesterday", ""] {
+            #expect(throws: DecodingError.self, "\(bad)") { try JSONDecoder.platform.decode(Body.self, from: Data(#"{"at":"\#(bad)"}"#.utf8)) }
+        }
+    }
+
     @Test func datesMustExist() {
         #expect(CalendarDate("2028-02-29")?.description == "2028-02-29")
         for bad in ["2027-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-04-31", "abcd-ef-gh", "0000-01-01", "2026-+1-+1", "+026-01-01"] {

@@ -2,6 +2,7 @@ import AccessControl
 import BusinessBackend
 import Foundation
 import Hummingbird
+import Logging
 import PlatformKit
 
 /// `POST /v1/assist` (a task over supplied text, within the company's daily quotas) and the
@@ -62,7 +63,7 @@ struct AssistRoutes: Sendable {
                                  durationMilliseconds: milliseconds)
         }
         metrics.record(provider: provider.name, outcome: record.outcome, elapsed: elapsed)
-        try await Task { [usage] in try await usage.settle(scope, claim: claim, record: record) }.value
+        await settle(scope, claim: claim, record: record)
         switch outcome {
         case .success(let completion):
             return AssistAnswer(id: record.id, task: prompt.task.rawValue, output: completion.output, provider: provider.name,
@@ -70,6 +71,32 @@ struct AssistRoutes: Sendable {
                                 costMicros: record.costMicros)
         case .failure(let error):
             throw error is PlatformError ? error : PlatformError(AIError.upstreamFailed, "The AI provider failed.")
+        }
+    }
+
+    /// Records the call and settles its claim, on a task of its own (a client going away does
+    /// not cancel it), trying three times; a call whose record cannot be written is logged with
+    /// everything the record held and its answer still returned (the claim then stays charged
+    /// for the day: the quota errs towards refusing).
+    func settle(_ scope: CompanyScope, claim: UsageRepository.Claim, record: UsageRecord) async {
+        let settled = await Task { [usage] in
+            for attempt in 1...3 {
+                do {
+                    try await usage.settle(scope, claim: claim, record: record)
+                    return true
+                } catch {
+                    if attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
+                }
+            }
+            return false
+        }.value
+        if !settled {
+            usage.logger.error("assist usage not recorded", metadata: [
+                "company_id": .string(scope.companyID.lowercased), "record_id": .string(record.id.lowercased), "day": .string(claim.day),
+                "provider": .string(record.provider), "model": .string(record.model), "outcome": .string(record.outcome),
+                "input_tokens": .stringConvertible(record.inputTokens), "output_tokens": .stringConvertible(record.outputTokens),
+                "cost_micros": .stringConvertible(record.costMicros),
+            ])
         }
     }
 

@@ -43,7 +43,7 @@ struct CalendarRoutes: Sendable {
 
     /// An ISO 8601 instant from the query string, or 422 naming the parameter.
     static func instant(_ text: String, _ name: String) throws -> Date {
-        guard let date = try? Date(text, strategy: .iso8601) else {
+        guard let date = Date(iso8601: text) else {
             throw PlatformError(.validationFailed, "\(name) must be an ISO 8601 time such as 2026-12-01T09:00:00Z")
         }
         return date

@@ -112,6 +112,7 @@ final class OutboxWorker: Sendable {
                     WHERE company_id = \(claim.company) AND delivered_at IS NULL AND (id = ANY(\(claim.ids)) OR next_attempt_at <= now())
                     """, operation: "outbox_failed", logger: logger)
                 metrics.counter("kisum_core_outbox_failed_total", help: "Failed attempts to deliver invalidation signals.").increment()
+                finished = index + 1  // its backoff is set: a later error must not release it
                 // The companies not tried in this pass are due again at once (their lease released).
                 let untried = companies[(index + 1)...].flatMap(\.ids)
                 if !untried.isEmpty {

@@ -61,11 +61,32 @@ extension Request {
 }
 
 extension JSONDecoder {
-    /// The decoder for request bodies: ISO 8601 dates.
+    /// The decoder for request bodies: ISO 8601 dates, with or without fractional seconds
+    /// (`2027-05-01T10:00:00Z`, and `2027-05-01T10:00:00.000Z` as JavaScript's `toISOString` writes).
     public static var platform: JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = Date(iso8601: text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "Expected an ISO 8601 date-time.")
+            }
+            return date
+        }
         return decoder
+    }
+}
+
+extension Date {
+    /// An ISO 8601 date-time with a zone, with or without fractional seconds; nil otherwise.
+    public init?(iso8601 text: String) {
+        if let date = try? Date(text, strategy: .iso8601) {
+            self = date
+        } else if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            self = date
+        } else {
+            return nil
+        }
     }
 }
 
