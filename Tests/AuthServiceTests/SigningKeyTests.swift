@@ -63,11 +63,16 @@ import ServiceWorlds
             #expect(try await eventually(within: .seconds(20)) { try await auth.signWithActiveKey().kid == newKid })
             #expect(try await jwksKids(auth) == [oldKid, newKid])
             _ = try await auth.verifyWithJWKS(oldToken)
-            let listing = try await auth.call("GET", "/internal/v1/keys")
-            let states = Dictionary(uniqueKeysWithValues: (try listing.json()["keys"] as? [[String: Any]] ?? []).map {
-                ($0["kid"] as? String ?? "", $0["state"] as? String ?? "")
-            })
-            #expect(states == [oldKid: "retiring", newKid: "active"])
+            // The listing is the key ring's view, reloaded by the key job after the database moved on.
+            func states() async throws -> [String: String] {
+                let listing = try await auth.call("GET", "/internal/v1/keys")
+                return Dictionary(uniqueKeysWithValues: (try listing.json()["keys"] as? [[String: Any]] ?? []).map {
+                    ($0["kid"] as? String ?? "", $0["state"] as? String ?? "")
+                })
+            }
+            let moved = try await eventually(within: .seconds(5)) { try await states() == [oldKid: "retiring", newKid: "active"] }
+            let listed = try await states()
+            #expect(moved, "the key listing still says \(listed)")
 
             // Token TTL (2 s) + JWKS cache (1 s) later the old key is retired.
             #expect(try await eventually(within: .seconds(20)) { try await jwksKids(auth) == [newKid] })

@@ -53,6 +53,37 @@ extension BackendSuites {
             }
         }
 
+        @Test(.timeLimit(.minutes(2))) func aRetriedCreateWithAKeyCreatesOnce() async throws {
+            try await world { world in
+                let body = #"{"name":"Once Only"}"#
+                let replies = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                    for _ in 0..<6 {
+                        group.addTask { try await world.call("POST", "/v1/contacts", as: "ada", body: body, headers: [("idempotency-key", "c-1")]) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(replies.map(\.status) == Array(repeating: 201, count: 6), "\(replies.map(\.body))")
+                #expect(Set(try replies.map { try $0.json()["id"] as? String }).count == 1)
+                #expect(replies.filter { $0.header("idempotent-replay") == "true" }.count == 5)
+                #expect(try await world.backendDatabase.rows("SELECT count(*) FROM contacts")[0][0] == "1")
+                #expect(try await world.call("POST", "/v1/contacts", as: "ada", body: #"{"name":"Other"}"#, headers: [("idempotency-key", "c-1")])
+                    .errorCode == "idempotency_key_reused")
+                // Without a key every POST creates.
+                #expect(try await world.call("POST", "/v1/contacts", as: "ada", body: body).status == 201)
+                // A refused event (a contact of another company) keeps no answer under its key: fixed, the retry creates.
+                let foreign = try await contact(world, "Beacon's", as: "bo", org: "beacon")
+                let start = "2027-01-01T10:00:00Z", end = "2027-01-01T11:00:00.500Z"
+                let refused = try await world.call("POST", "/v1/events", as: "ada", body: """
+                    {"title":"Call","starts_at":"\(start)","ends_at":"\(end)","contact_id":"\(foreign)"}
+                    """, headers: [("idempotency-key", "e-1")])
+                #expect(refused.errorCode == "validation_failed")
+                let fixed = try await world.call("POST", "/v1/events", as: "ada", body: """
+                    {"title":"Call","starts_at":"\(start)","ends_at":"\(end)"}
+                    """, headers: [("idempotency-key", "e-1")])
+                #expect(fixed.status == 201 && fixed.header("idempotent-replay") == nil, "\(fixed.body)")
+            }
+        }
+
         @Test(.timeLimit(.minutes(2))) func aCompanyNeverSeesAnothersRows() async throws {
             try await world { world in
                 let acmes = try await contact(world, "Acme's client")

@@ -34,29 +34,35 @@ struct CalendarEventRepository: Sendable {
         return try rows.first.map(Self.event)
     }
 
-    /// The event, or nil when `contactID` names no contact of this company.
-    func create(_ scope: CompanyScope, title: String, startsAt: Date, endsAt: Date, location: String?, contactID: UUID?) async throws
-        -> CalendarEvent? {
+    /// The event, or nil when `contactID` names no contact of this company; once per `key` when
+    /// one was sent (a retry gets the first answer, `replayed` true).
+    func create(_ scope: CompanyScope, title: String, startsAt: Date, endsAt: Date, location: String?, contactID: UUID?,
+                key: IdempotencyKey?) async throws -> (value: CalendarEvent?, replayed: Bool) {
         // The contact must be the company's own: a foreign id inserts nothing, and a contact
         // deleted meanwhile fails the (company_id, contact_id) reference: the same answer.
-        let rows: [PostgresRow]
         do {
-            rows = try await insert(scope, title: title, startsAt: startsAt, endsAt: endsAt, location: location, contactID: contactID)
+            return try await IdempotentCreation.run(ifSent: key, company: scope.companyID, database: database, operation: "events_insert",
+                                                    logger: logger) { connection in
+                let rows = try await connection.query("""
+                    INSERT INTO calendar_events (id, company_id, title, starts_at, ends_at, location, contact_id, created_by)
+                    SELECT \(UUID()), \(scope.companyID), \(title), \(startsAt), \(endsAt), \(location), \(contactID), \(scope.userID)
+                    WHERE \(contactID)::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE company_id = \(scope.companyID) AND id = \(contactID))
+                    RETURNING id, title, starts_at, ends_at, location, contact_id, created_at
+                    """, logger: logger).collect()
+                guard let row = rows.first else {
+                    // Nothing to create: not an answer to keep under the key (the request may be fixed and retried).
+                    throw ForeignContact()
+                }
+                return Optional(try Self.event(row))
+            }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
-            return nil
+            return (nil, false)
+        } catch is ForeignContact {
+            return (nil, false)
         }
-        return try rows.first.map(Self.event)
     }
 
-    private func insert(_ scope: CompanyScope, title: String, startsAt: Date, endsAt: Date, location: String?, contactID: UUID?) async throws
-        -> [PostgresRow] {
-        try await database.query("""
-            INSERT INTO calendar_events (id, company_id, title, starts_at, ends_at, location, contact_id, created_by)
-            SELECT \(UUID()), \(scope.companyID), \(title), \(startsAt), \(endsAt), \(location), \(contactID), \(scope.userID)
-            WHERE \(contactID)::uuid IS NULL OR EXISTS (SELECT 1 FROM contacts WHERE company_id = \(scope.companyID) AND id = \(contactID))
-            RETURNING id, title, starts_at, ends_at, location, contact_id, created_at
-            """, operation: "events_insert", logger: logger)
-    }
+    private struct ForeignContact: Error {}
 
     func delete(_ scope: CompanyScope, _ id: UUID) async throws -> Bool {
         try await !database.query("DELETE FROM calendar_events WHERE company_id = \(scope.companyID) AND id = \(id) RETURNING 1",

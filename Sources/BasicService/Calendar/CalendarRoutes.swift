@@ -23,15 +23,15 @@ struct CalendarRoutes: Sendable {
             }
         routes.requires(BasicPermissions.calendarWrite)
             .post("events") { request, context in
-                let input = try await request.decodeJSON(as: CalendarEventInput.self, context: context)
+                let (input, body) = try await request.decodeJSONWithBody(as: CalendarEventInput.self, context: context)
+                let key = try IdempotencyKey.ifSent(request, body: body)
                 try InputRules.ordered(input.startsAt, input.endsAt, "starts_at and ends_at")
-                guard let event = try await repository.create(
+                let (event, replayed) = try await repository.create(
                     try context.company(), title: try InputRules.text(input.title, "title", length: 1...200), startsAt: input.startsAt,
                     endsAt: input.endsAt, location: try InputRules.optionalText(input.location, "location", maximum: 200),
-                    contactID: input.contactID) else {
-                    throw PlatformError(.validationFailed, "contact_id names no contact of this company")
-                }
-                return EditedResponse(status: .created, response: event)
+                    contactID: input.contactID, key: key)
+                guard let event else { throw PlatformError(.validationFailed, "contact_id names no contact of this company") }
+                return try IdempotentCreation.created(event, replayed: replayed, request: request, context: context)
             }
             .delete("events/{id}") { _, context in
                 guard try await repository.delete(try context.company(), try context.uuidParameter("id")) else { throw notFound }

@@ -31,13 +31,19 @@ struct ContactRepository: Sendable {
         return try rows.first.map(Self.contact)
     }
 
-    func create(_ scope: CompanyScope, name: String, email: String?, phone: String?, notes: String?) async throws -> Contact {
-        let rows = try await database.query("""
-            INSERT INTO contacts (id, company_id, name, email, phone, notes, created_by)
-            VALUES (\(UUID()), \(scope.companyID), \(name), \(email), \(phone), \(notes), \(scope.userID))
-            RETURNING id, name, email, phone, notes, created_at, updated_at
-            """, operation: "contacts_insert", logger: logger)
-        return try Self.contact(rows[0])
+    /// Creates the contact once per `key` when one was sent (a retry gets the first answer,
+    /// `replayed` true).
+    func create(_ scope: CompanyScope, name: String, email: String?, phone: String?, notes: String?, key: IdempotencyKey?) async throws
+        -> (value: Contact, replayed: Bool) {
+        try await IdempotentCreation.run(ifSent: key, company: scope.companyID, database: database, operation: "contacts_insert",
+                                         logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO contacts (id, company_id, name, email, phone, notes, created_by)
+                VALUES (\(UUID()), \(scope.companyID), \(name), \(email), \(phone), \(notes), \(scope.userID))
+                RETURNING id, name, email, phone, notes, created_at, updated_at
+                """, logger: logger).collect()
+            return try Self.contact(rows[0])
+        }
     }
 
     /// The contact as `change` leaves it, or nil if the company has no such contact. The row is

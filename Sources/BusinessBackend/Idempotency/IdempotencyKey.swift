@@ -27,6 +27,13 @@ public struct IdempotencyKey: Sendable, Equatable {
         self.init(value: value, fingerprint: hasher.finalize().hexEncoded)
     }
 
+    /// The request's key if it sent one (checked as `init(_:body:)` checks it), else nil: for
+    /// routes where the key is optional.
+    public static func ifSent(_ request: Request, body: Data) throws -> IdempotencyKey? {
+        guard request.headers[.idempotencyKey] != nil else { return nil }
+        return try IdempotencyKey(request, body: body)
+    }
+
     public init(value: String, fingerprint: String) {
         self.value = value
         self.fingerprint = fingerprint

@@ -33,6 +33,15 @@ public enum IdempotentCreation {
         }
     }
 
+    /// `run` when a key was sent; otherwise `create` in a transaction of its own.
+    public static func run<Value: Codable & Sendable>(
+        ifSent key: IdempotencyKey?, company: UUID, database: PlatformDatabase, operation: String, logger: Logger,
+        _ create: (PostgresConnection) async throws -> Value
+    ) async throws -> (value: Value, replayed: Bool) {
+        guard let key else { return (try await database.withTransaction(operation, logger: logger, create), false) }
+        return try await run(key, company: company, database: database, operation: operation, logger: logger, create)
+    }
+
     /// What the transaction found: the key is new (create, then `record`), or an earlier
     /// request with the same key and body already answered (`response`, JSON).
     enum Claim: Sendable, Equatable {

@@ -29,15 +29,7 @@ struct TransactionRoutes: Sendable {
                 let (input, body) = try await request.decodeJSONWithBody(as: FinanceTransactionInput.self, context: context)
                 let key = try IdempotencyKey(request, body: body)
                 let (transaction, replayed) = try await repository.create(try context.company(), try ValidTransaction(input), key: key)
-                var response = try transaction.response(from: request, context: context)
-                response.status = .created
-                if replayed { response.headers[.idempotentReplay] = "true" }
-                return response
+                return try IdempotentCreation.created(transaction, replayed: replayed, request: request, context: context)
             }
     }
-}
-
-extension HTTPField.Name {
-    /// On a create answered from an earlier request with the same `Idempotency-Key`.
-    static let idempotentReplay = HTTPField.Name("idempotent-replay")!
 }
