@@ -238,8 +238,13 @@ import ServiceWorlds
                 try ok(try await auth.call("POST", "/internal/v1/keys/rotate", body: #"{"emergency":true}"#, headers: actor))
             }
             // The user disabled (last: it ends every session).
-            #expect(try await eventually(within: .seconds(5)) { (try? await enforced.signIn()) != nil })
-            token = try await enforced.signIn()
+            // A token of the new key is accepted once the canary has refetched the JWKS (an unknown
+            // kid refetches at most every 5 s, and the rotation's refusal just did).
+            #expect(try await eventually(within: .seconds(12)) {
+                guard let fresh = try? await enforced.signIn() else { return false }
+                token = fresh
+                return try await enforced.read(token).status == 200
+            })
             try await refusedWithinASecond(enforced, token: token, code: "session_revoked") {
                 try ok(try await auth.call("POST", "/internal/v1/users/\(world.user)/status", body: #"{"status":"disabled","reason":"t"}"#,
                                             headers: actor))

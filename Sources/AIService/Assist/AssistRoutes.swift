@@ -22,7 +22,7 @@ struct AssistRoutes: Sendable {
         routes.requires(AIPermissions.usageRead)
             .get("usage") { _, context in
                 let today = try await usage.today(try context.company())
-                return UsageToday(day: Self.todayUTC(), requests: today.requests, requestQuota: settings.dailyRequestQuota, tokens: today.tokens,
+                return UsageToday(day: today.day, requests: today.requests, requestQuota: settings.dailyRequestQuota, tokens: today.tokens,
                                   tokenQuota: settings.dailyTokenQuota, costMicros: today.costMicros)
             }
             .get("usage/records") { request, context in
@@ -98,13 +98,6 @@ struct AssistRoutes: Sendable {
                 "cost_micros": .stringConvertible(record.costMicros),
             ])
         }
-    }
-
-    static func todayUTC() -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 }
 

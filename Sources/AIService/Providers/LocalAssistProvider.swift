@@ -1,3 +1,5 @@
+import Foundation
+
 /// The built-in provider: no network, deterministic. It extracts rather than writes — the
 /// sentences whose words recur most in the text, in their original order — so the same text
 /// always gives the same answer (what tests and a laptop without an API key need).
@@ -25,7 +27,7 @@ struct LocalAssistProvider: AssistProvider {
         var previous: Character = " "
         for character in text {
             if character.isNewline || (character.isWhitespace && ".!?".contains(previous)) {
-                let sentence = current.trimmingWhitespace()
+                let sentence = current.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !sentence.isEmpty { sentences.append(sentence) }
                 current = ""
             } else {
@@ -33,7 +35,7 @@ struct LocalAssistProvider: AssistProvider {
             }
             previous = character
         }
-        let last = current.trimmingWhitespace()
+        let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
         if !last.isEmpty { sentences.append(last) }
         return sentences
     }
@@ -53,14 +55,5 @@ struct LocalAssistProvider: AssistProvider {
         }
         let ranked = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
         return ranked.prefix(count).sorted().map { sentences[$0] }
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice.removeFirst() }
-        while slice.last?.isWhitespace == true { slice.removeLast() }
-        return String(slice)
     }
 }

@@ -65,15 +65,15 @@ struct UsageRepository: Sendable {
         }
     }
 
-    /// Today's (UTC) use by the company.
-    func today(_ scope: CompanyScope) async throws -> (requests: Int, tokens: Int64, costMicros: Int64) {
+    /// Today's (UTC, by the database's clock, as claims count it) use by the company.
+    func today(_ scope: CompanyScope) async throws -> (day: String, requests: Int, tokens: Int64, costMicros: Int64) {
         let rows = try await database.query("""
-            SELECT requests, tokens, cost_micros FROM ai_daily_usage
-            WHERE company_id = \(scope.companyID) AND day = (now() AT TIME ZONE 'UTC')::date
+            SELECT to_char(d.day, 'YYYY-MM-DD'), coalesce(u.requests, 0), coalesce(u.tokens, 0), coalesce(u.cost_micros, 0)
+            FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS day) d
+            LEFT JOIN ai_daily_usage u ON u.company_id = \(scope.companyID) AND u.day = d.day
             """, operation: "ai_usage_today", logger: logger)
-        guard let row = rows.first else { return (0, 0, 0) }
-        let (requests, tokens, cost) = try row.decode((Int, Int64, Int64).self)
-        return (requests, tokens, cost)
+        let (day, requests, tokens, cost) = try rows[0].decode((String, Int, Int64, Int64).self)
+        return (day, requests, tokens, cost)
     }
 
     /// The company's calls, oldest first.

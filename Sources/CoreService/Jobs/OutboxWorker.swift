@@ -76,25 +76,25 @@ final class OutboxWorker: Sendable {
         }
         companies.sort { ($0.ids.min() ?? 0) < ($1.ids.min() ?? 0) }
         var finished = 0
-        do {
-            return try await deliver(companies, finished: &finished) && claimed.count == limit
-        } catch {
-            // A pass that failed or was stopped midway gives back what it had not finished, at
-            // once rather than when the lease runs out (on a task of its own: a stop cancels this one).
-            let unfinished = companies[finished...].flatMap(\.ids)
-            if !unfinished.isEmpty {
-                try? await Task { [database, logger] in
-                    _ = try await database.query("""
-                        UPDATE entitlement_outbox SET next_attempt_at = now() WHERE id = ANY(\(unfinished)) AND delivered_at IS NULL
-                        """, operation: "outbox_release", logger: logger)
-                }.value
-            }
-            throw error
+        let outcome: Result<Bool, any Error>
+        do { outcome = .success(try await deliver(companies, finished: &finished)) } catch { outcome = .failure(error) }
+        // What this pass claimed but did not finish — after a failed delivery, an error or a stop —
+        // is due again at once rather than when the lease runs out (on a task of its own: a stop
+        // cancels this one).
+        let unfinished = companies[finished...].flatMap(\.ids)
+        if !unfinished.isEmpty {
+            let released = await Task { [database, logger] in
+                try await database.query("""
+                    UPDATE entitlement_outbox SET next_attempt_at = now() WHERE id = ANY(\(unfinished)) AND delivered_at IS NULL
+                    """, operation: "outbox_release", logger: logger)
+            }.result
+            if case .failure(let error) = released, case .success = outcome { throw error }
         }
+        return try outcome.get() && claimed.count == limit
     }
 
     /// Delivers each company's newest version in turn, counting in `finished` those whose rows
-    /// are marked; stops at the first failed delivery, releasing the rest.
+    /// are marked (or, for the one that failed, backed off); stops at the first failed delivery.
     private func deliver(_ companies: [(company: UUID, ids: [Int64], version: Int64, attempts: Int)], finished: inout Int) async throws -> Bool {
         for (index, claim) in companies.enumerated() {
             if try await deliver(company: claim.company, version: claim.version) {
@@ -112,15 +112,7 @@ final class OutboxWorker: Sendable {
                     WHERE company_id = \(claim.company) AND delivered_at IS NULL AND (id = ANY(\(claim.ids)) OR next_attempt_at <= now())
                     """, operation: "outbox_failed", logger: logger)
                 metrics.counter("kisum_core_outbox_failed_total", help: "Failed attempts to deliver invalidation signals.").increment()
-                finished = index + 1  // its backoff is set: a later error must not release it
-                // The companies not tried in this pass are due again at once (their lease released).
-                let untried = companies[(index + 1)...].flatMap(\.ids)
-                if !untried.isEmpty {
-                    _ = try await database.query("""
-                        UPDATE entitlement_outbox SET next_attempt_at = now() WHERE id = ANY(\(untried)) AND delivered_at IS NULL
-                        """, operation: "outbox_release", logger: logger)
-                }
-                finished = companies.count
+                finished = index + 1  // its backoff is set: not released with the rest
                 return false
             }
         }

@@ -105,7 +105,7 @@ struct ValidListing: Sendable {
         description = try InputRules.optionalText(input.description, "description", maximum: 4000)
         priceMinor = try input.priceMinor.map { try ListingRules.price($0) }
         self.currency = try InputRules.currency(currency)
-        let status = try input.status.map { try ListingRules.status($0) } ?? .draft
+        let status = try input.status.map { try StatusTransition.parse($0, as: ListingStatus.self) } ?? .draft
         guard status != .closed else { throw PlatformError(.validationFailed, "a new listing is a draft or published") }
         self.status = status
     }
@@ -118,9 +118,5 @@ enum ListingRules {
             throw PlatformError(.validationFailed, "price_minor must be from 0 to 10^14")
         }
         return value
-    }
-
-    static func status(_ value: String) throws -> ListingStatus {
-        try StatusTransition.parse(value)
     }
 }

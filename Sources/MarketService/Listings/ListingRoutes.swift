@@ -14,7 +14,7 @@ struct ListingRoutes: Sendable {
             .get("listings") { request, context in
                 let query = request.uri.queryParameters
                 let mine = try query.get("mine").map { try InputRules.flag($0, "mine") } ?? false
-                let status = try query.get("status").map { try ListingRules.status($0) }
+                let status = try query.get("status").map { try StatusTransition.parse($0, as: ListingStatus.self) }
                 return try await repository.list(try context.company(), mine: mine, status: status, try PageRequest(request))
             }
             .get("listings/{id}") { _, context in
@@ -32,7 +32,7 @@ struct ListingRoutes: Sendable {
                 let description = try InputRules.optionalText(input.description, "description", maximum: 4000)
                 let price = try input.priceMinor.map { try ListingRules.price($0) }
                 let currency = try input.currency.map { try InputRules.currency($0) }
-                let status = try input.status.map { try ListingRules.status($0) }
+                let status = try input.status.map { try StatusTransition.parse($0, as: ListingStatus.self) }
                 return try await found(repository.update(scope, id) { listing in
                     guard listing.status != .closed else { throw PlatformError(StatusTransition.invalid, "a closed listing does not change") }
                     if let status { listing.status = try StatusTransition.check(listing.status, to: status, "listing") }
