@@ -44,6 +44,7 @@ let package = Package(
         .executable(name: "kisum-touring", targets: ["kisum-touring"]),
         .executable(name: "kisum-venue", targets: ["kisum-venue"]),
         .executable(name: "kisum-ai", targets: ["kisum-ai"]),
+        .executable(name: "kisum-console", targets: ["kisum-console"]),
         .executable(name: "bench-hello", targets: ["bench-hello"]),
     ],
     dependencies: [
@@ -62,6 +63,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks.git", from: "1.1.1"),
+        .package(url: "https://github.com/pointfreeco/swift-snapshot-testing.git", from: "1.19.7"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (headers on the default include path, except
@@ -185,6 +187,13 @@ let package = Package(
             dependencies: ["PlatformKit", "ServiceAuth", .httpTypes, .nioCore, .nioFoundation],
             swiftSettings: strict),
 
+        // The operations console: a pure model (targets, probes, rates, state, screens in a cell
+        // grid), the collectors that read the daemons over HTTP, and the terminal (ncurses or
+        // headless). It never imports daemon code.
+        .target(name: "ConsoleModel", swiftSettings: strict),
+        .target(name: "ConsoleCollectors", dependencies: ["ConsoleModel", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioFoundation], swiftSettings: strict),
+        .target(name: "ConsoleTerminal", dependencies: ["ConsoleModel", "CNCurses", .nioConcurrency], swiftSettings: strict),
+
         // Executables.
         .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-core", dependencies: ["CoreService", "PlatformDaemon"], swiftSettings: strict),
@@ -196,13 +205,16 @@ let package = Package(
         .executableTarget(name: "kisum-touring", dependencies: ["TouringService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-venue", dependencies: ["VenueService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-ai", dependencies: ["AIService", "PlatformDaemon"], swiftSettings: strict),
+        .executableTarget(name: "kisum-console", dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", .argumentParser, .asyncHTTPClient, .nioCore],
+                          swiftSettings: strict),
         // A bare Hummingbird route: the framework's own ceiling in benchmarks.
         .executableTarget(name: "bench-hello", dependencies: [.hummingbird], swiftSettings: strict),
         .executableTarget(
             name: "kisum-ops",
             dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "BasicService", "FinanceService", "MarketService",
                            "TouringService", "VenueService", "AIService", "PlatformSmoke", "PlatformKit",
-                           "PlatformPostgres", "ServiceAuth", .argumentParser, .asyncHTTPClient, .crypto, .httpTypes, .nioCore, .nioHTTP1],
+                           "PlatformPostgres", "ServiceAuth", "ConsoleModel", "ConsoleCollectors", .argumentParser, .asyncHTTPClient, .crypto,
+                           .httpTypes, .nioCore, .nioHTTP1],
             swiftSettings: strict),
 
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
@@ -222,6 +234,11 @@ let package = Package(
         .testTarget(
             name: "AccessControlTests",
             dependencies: ["AccessControl", "PlatformKit", "PlatformTesting", .nioConcurrency],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", .asyncHTTPClient, .hummingbird, .nioCore, .nioPosix,
+                           .nioConcurrency, .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             swiftSettings: strict),
         .testTarget(
             name: "PlatformKitTests",

@@ -89,6 +89,8 @@ public enum Daemon {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         }
         let logger = Logger(label: "kisum.\(descriptor.name)", factory: makeHandler)
+        let accessLog = AccessLog(service: descriptor.name, environment: configuration.environment.rawValue, instance: instance,
+                                  threshold: level, sink: sink)
 
         let database = resolved.database.map { PlatformDatabase(settings: $0, metrics: metrics, logger: logger) }
         let redis = resolved.redis.map { RedisClient(configuration: $0, metrics: metrics, logger: logger) }
@@ -120,7 +122,7 @@ public enum Daemon {
         var publicRoutes: [String] = []
         if descriptor.publicPort != nil, let address = configuration.listenAddress("KISUM_PUBLIC_LISTEN") {
             let router = Router(context: PlatformRequestContext.self)
-            router.middlewares.add(RequestLifecycleMiddleware(listener: "public", metrics: metrics, maxBodyBytes: maxBody))
+            router.middlewares.add(RequestLifecycleMiddleware(listener: "public", metrics: metrics, maxBodyBytes: maxBody, accessLog: accessLog))
             router.addLivenessRoute(service: descriptor.name)
             app.addPublicRoutes(to: router)
             publicRoutes = router.routes.map { "\($0.method) \($0.path)" }
@@ -128,7 +130,7 @@ public enum Daemon {
             listenerNames.append("public listener")
         }
         let management = Router(context: PlatformRequestContext.self)
-        management.middlewares.add(RequestLifecycleMiddleware(listener: "management", metrics: metrics, maxBodyBytes: maxBody))
+        management.middlewares.add(RequestLifecycleMiddleware(listener: "management", metrics: metrics, maxBodyBytes: maxBody, accessLog: accessLog))
         management.addLivenessRoute(service: descriptor.name)
         management.addManagementRoutes(readiness: readiness, metrics: metrics)
         app.addManagementRoutes(to: management)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConsoleModel
 import HTTPTypes
 import Foundation
 import NIOCore
@@ -91,6 +92,13 @@ struct LocalCommand: AsyncParsableCommand {
             let data = try JSONEncoder.platform.encode(credentials)
             _ = FileManager.default.createFile(atPath: local.root.appendingPathComponent("credentials.json").path,
                                                contents: data, attributes: [.posixPermissions: 0o600])
+            // What the console and `kisum-ops status` watch: every daemon's management listener.
+            let targets = DaemonCatalog.all.map { app in
+                Target(service: app.descriptor.name, instance: "local", managementURL: topology.managementURLs[app.descriptor.name]!,
+                       publicURL: topology.publicURLs[app.descriptor.name])
+            }
+            try TargetInventory(environment: "local", targets: targets)
+                .write(to: local.root.appendingPathComponent(TargetInventory.fileName))
         }
 
         static func shellQuoted(_ value: String) -> String {

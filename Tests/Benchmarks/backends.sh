@@ -3,7 +3,7 @@
 # companies, token and x-org — against the same daemon's unenforced twin (the same handlers
 # under /bench-twin on its management listener, every request granted one company without a
 # check: BENCH_UNENFORCED_TWIN_COMPANY). One run; every row wrk -t2 -c64, 5 s warm-up, 20 s
-# measured; LOG_LEVEL=info as deployed. Sourced by ./kisum bench backends.
+# measured, three rounds in alternating order; LOG_LEVEL=info as deployed. Sourced by ./kisum bench backends.
 bench_backends() {
     local pg_port redis_port; pg_port="$(free_port)"; redis_port="$(free_port)"
     start_postgres "$tmp/pg" "$pg_port"
@@ -70,6 +70,10 @@ bench_backends() {
             "http://127.0.0.1:$auth_port/auth/login")"
         echo "$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$reply") c$i" >>"$tmp/tokens"
     done
+    # The twin's requests: the same tokens (same request size), each company's id as x-org.
+    paste -d' ' <(cut -d' ' -f1 "$tmp/tokens") \
+        <(psql -tAq "postgres://postgres@127.0.0.1:$pg_port/postgres" -c "SELECT md5(i::text)::uuid FROM generate_series(1, 200) i") \
+        >"$tmp/twin-tokens"
 
     local path port mgmt prefix pid
     for name in $backends; do
@@ -96,11 +100,53 @@ bench_backends() {
         read -r token org < "$tmp/tokens"
         curl -sf -H "authorization: Bearer $token" -H "x-org: $org" "http://127.0.0.1:$port$path" | grep -q '"items":\[{' \
             || die "$name: the enforced route lists nothing"
-        run_wrk64 "$name GET ${path%%\?*}, unenforced twin" "$ROOT/Tests/Benchmarks/list.lua" "http://127.0.0.1:$mgmt" LIST_PATH="/bench-twin$path"
-        run_wrk64 "$name GET ${path%%\?*}, enforced, warm" "$ROOT/Tests/Benchmarks/list.lua" "http://127.0.0.1:$port" LIST_PATH="$path" \
-            TOKENS="$tmp/tokens"
+        # Three rounds, the order alternating (twin first, then enforced first, then twin
+        # first); the table takes each row's median. Both read the same companies' rows: the
+        # twin is sent the same tokens with each company's id as x-org, which it grants unchecked.
+        local round
+        for round in 1 2 3; do
+            if [ "$round" = 2 ]; then
+                run_wrk64 "$name round $round GET ${path%%\?*}, enforced, warm" "$ROOT/Tests/Benchmarks/list.lua" "http://127.0.0.1:$port" \
+                    LIST_PATH="$path" TOKENS="$tmp/tokens"
+            fi
+            run_wrk64 "$name round $round GET ${path%%\?*}, unenforced twin" "$ROOT/Tests/Benchmarks/list.lua" "http://127.0.0.1:$mgmt" \
+                LIST_PATH="/bench-twin$path" TOKENS="$tmp/twin-tokens"
+            if [ "$round" != 2 ]; then
+                run_wrk64 "$name round $round GET ${path%%\?*}, enforced, warm" "$ROOT/Tests/Benchmarks/list.lua" "http://127.0.0.1:$port" \
+                    LIST_PATH="$path" TOKENS="$tmp/tokens"
+            fi
+        done
         kill "$pid" 2>/dev/null || true
-    done
+    done | tee "$tmp/results"
+    backends_medians "$tmp/results"
+}
+
+# backends_medians FILE: per backend, the median of the three rounds' throughput and p99 for
+# the twin and the enforced route, and their ratios (the table of BENCHMARKS.md).
+backends_medians() {
+    echo "medians of three rounds: backend | twin req/s | enforced req/s | enforced/twin | twin p99 ms | enforced p99 ms | p99 ratio"
+    awk '
+        function median(a, b, c) { return (a <= b) ? ((b <= c) ? b : ((a <= c) ? c : a)) : ((a <= c) ? a : ((b <= c) ? c : b)) }
+        / round / {
+            kind = ($0 ~ /unenforced twin/) ? "twin" : "enforced"
+            name = $1; n = ++count[name, kind]
+            for (i = 1; i <= NF; i++) {
+                if ($i ~ /^rps=/) rps[name, kind, n] = substr($i, 5) + 0
+                if ($i ~ /^p99_ms=/) p99[name, kind, n] = substr($i, 8) + 0
+            }
+            if (!(name in seen)) { seen[name] = 1; order[++names] = name }
+        }
+        END {
+            for (k = 1; k <= names; k++) {
+                b = order[k]
+                if (count[b, "twin"] < 3 || count[b, "enforced"] < 3) { print b ": fewer than three rounds"; continue }
+                tr = median(rps[b, "twin", 1], rps[b, "twin", 2], rps[b, "twin", 3])
+                er = median(rps[b, "enforced", 1], rps[b, "enforced", 2], rps[b, "enforced", 3])
+                tp = median(p99[b, "twin", 1], p99[b, "twin", 2], p99[b, "twin", 3])
+                ep = median(p99[b, "enforced", 1], p99[b, "enforced", 2], p99[b, "enforced", 3])
+                printf "%s | %d | %d | %.0f %% | %.1f | %.1f | %.2fx\n", b, tr, er, 100 * er / tr, tp, ep, ep / tp
+            }
+        }' "$1"
 }
 
 # run_wrk64 NAME SCRIPT URL [ENV...]: 5 s warm-up, then 20 s measured at 64 connections.

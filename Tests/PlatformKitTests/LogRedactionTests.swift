@@ -54,6 +54,21 @@ import Testing
         #expect(object["ts"]?.hasSuffix("Z") == true)
     }
 
+    /// The keys that skip the fragment scan would pass it anyway.
+    @Test func ordinaryKeysNameNoCredential() {
+        for key in LogRedaction.ordinaryKeys { #expect(!LogRedaction.namesCredential(key), "\(key)") }
+        #expect(LogRedaction.isSensitive(key: "refresh_token") && LogRedaction.isSensitive(key: "Authorization"))
+    }
+
+    /// Text of digits, hex, ids and durations skips the trigger scan: no pattern can match it,
+    /// and anything else still goes through the scan.
+    @Test func plainTextSkipsTheScanAndNothingElseDoes() {
+        #expect(LogRedaction.scrub("3f2a9c1e-0b7d-4e55-9a1c-2d8f6b3e7a10") == "3f2a9c1e-0b7d-4e55-9a1c-2d8f6b3e7a10")
+        #expect(LogRedaction.scrub("12.35") == "12.35")
+        #expect(!LogRedaction.scrub("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl").contains("eyJzdWIiOiIxIn0"))
+        #expect(!LogRedaction.scrub("-----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----").contains("abc"))
+    }
+
     @Test func harmlessTextIsUnchanged() {
         #expect(LogRedaction.scrub("request completed in 3 ms") == "request completed in 3 ms")
         #expect(LogRedaction.scrub("GET /auth/sessions") == "GET /auth/sessions")

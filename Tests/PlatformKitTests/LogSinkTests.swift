@@ -57,6 +57,28 @@ import Testing
         #expect(sink.droppedLines == 0)
     }
 
+    /// The writer is woken only when it sleeps: a line written to an idle sink must still
+    /// arrive without a flush, the first one and one written after the writer fell asleep again.
+    @Test func linesArriveWithoutAFlushWhenTheWriterSleeps() throws {
+        let output = MemoryLogSink()
+        let sink = BufferedLogSink(output: output)
+        func arrives(_ line: String) -> Bool {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                if output.lines.contains(where: { $0.split(separator: "\n").contains(Substring(line)) }) { return true }
+                usleep(1_000)
+            }
+            return false
+        }
+        sink.write(line: "first")
+        #expect(arrives("first"), "the first line of an idle sink was not written within 5 s")
+        usleep(50_000)  // the writer is asleep again
+        sink.write(line: "second")
+        #expect(arrives("second"), "a line written to a sleeping writer was not written within 5 s")
+        for index in 0..<100 { sink.write(line: "burst \(index)") }
+        #expect(arrives("burst 99"), "the end of a burst was not written within 5 s")
+    }
+
     @Test func timestampsAreRFC3339UTCWithMilliseconds() throws {
         let text = JSONLogHandler.timestamp()
         let formatter = ISO8601DateFormatter()

@@ -25,6 +25,9 @@ public final class KeyRing: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// The JWKS document as served, for the kids it was encoded from (encoded again only when
+    /// the published keys change, not on every request).
+    private let encodedJWKS = NIOLockedValueBox<(kids: [String], body: ByteBuffer)?>(nil)
     /// Advanced when the ring should be reloaded from the database at once (a key retired
     /// elsewhere: its successor signs now). The key job waits on it.
     public let reloadRequests = ChangeSignal()
@@ -107,6 +110,16 @@ public final class KeyRing: Sendable {
 
     /// The JWKS document.
     public func jwks() -> JWKSDocument { JWKSDocument(keys: published.map(\.material.publicJWK)) }
+
+    /// The JWKS document encoded as served; encoded once per set of published keys.
+    public func jwksBody() throws -> ByteBuffer {
+        let keys = published
+        let kids = keys.map(\.material.kid)
+        if let encoded = encodedJWKS.withLockedValue({ $0 }), encoded.kids == kids { return encoded.body }
+        let body = ByteBuffer(bytes: try JSONEncoder.platform.encode(JWKSDocument(keys: keys.map(\.material.publicJWK))))
+        encodedJWKS.withLockedValue { $0 = (kids, body) }
+        return body
+    }
 
     /// Signs `claims` with the active key (RS256, `kid` in the header), on the signing threads.
     public func sign(_ claims: some JWTPayload) async throws -> String {

@@ -15,11 +15,10 @@ struct KeyRoutes: Sendable {
     let audit: any SessionRepository
 
     func addPublic(to router: Router<PlatformRequestContext>) {
+        let cacheControl = "public, max-age=\(Int(jwksCache.secondsValue))"
         router.get("/.well-known/jwks.json") { _, _ in
-            let data = try JSONEncoder.platform.encode(ring.jwks())
-            return Response(status: .ok, headers: [
-                .contentType: "application/json", .cacheControl: "public, max-age=\(Int(jwksCache.secondsValue))",
-            ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: cacheControl],
+                     body: .init(byteBuffer: try ring.jwksBody()))
         }
     }
 

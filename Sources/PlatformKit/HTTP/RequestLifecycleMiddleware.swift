@@ -11,11 +11,13 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
     let listener: String
     let metrics: PlatformMetrics
     let maxBodyBytes: Int
+    let accessLog: AccessLog
 
-    public init(listener: String, metrics: PlatformMetrics, maxBodyBytes: Int) {
+    public init(listener: String, metrics: PlatformMetrics, maxBodyBytes: Int, accessLog: AccessLog) {
         self.listener = listener
         self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
+        self.accessLog = accessLog
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -62,23 +64,16 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
         metrics.recordRequest(listener: listener, route: route, method: request.method.rawValue,
                               status: response.status.code, duration: duration)
 
-        // The access line's metadata is built only when its level is logged (management
-        // probes at info level cost nothing here).
-        let level: Logger.Level = response.status.code >= 500 ? .error : (listener == "management" && failure == nil ? .debug : .info)
-        if level >= context.logger.logLevel {
-            var metadata: Logger.Metadata = [
-                "listener": .string(listener),
-                "route": .string(route),
-                "path": .string(request.uri.path),
-                "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(duration.millisecondsText),
-            ]
-            metadata.merge(context.notes.metadata) { _, new in new }
-            if let failure {
-                metadata["error_code"] = .string(failure.code.name)
-                metadata["error_message"] = .string(failure.message)
-            }
-            context.logger.log(level: level, "request completed", metadata: metadata)
+        // The access line is built only when its level is written (management probes at info
+        // level cost nothing here).
+        let level: Logger.Level = response.status.code >= 500 ? .error : (listener == "management" && failure == nil && !context.notes.logsEveryRequest ? .debug : .info)
+        if accessLog.writes(level) {
+            let known = context.notes.known
+            accessLog.write(AccessLog.Entry(
+                level: level, listener: listener, route: route, method: request.method.rawValue, path: request.uri.path,
+                status: response.status.code, duration: duration, requestID: trace.requestID, traceID: trace.traceID,
+                userID: known.userID, sessionID: known.sessionID, companyID: known.companyID, callerService: known.serviceCaller,
+                errorCode: failure?.code.name, errorMessage: failure?.message))
         }
         return response
     }

@@ -1,4 +1,3 @@
-import Logging
 import NIOConcurrencyHelpers
 
 /// Facts that inner layers learn about a request (who the caller is) and that the outer
@@ -10,6 +9,7 @@ public final class RequestNotes: Sendable {
         var sessionID: String?
         var companyID: String?
         var serviceCaller: String?
+        var logEveryRequest = false
     }
 
     private let state = NIOLockedValueBox(State())
@@ -31,15 +31,15 @@ public final class RequestNotes: Sendable {
         set { state.withLockedValue { $0.serviceCaller = newValue } }
     }
 
-    /// Log metadata for what is known.
-    public var metadata: Logger.Metadata {
-        state.withLockedValue { state in
-            var metadata: Logger.Metadata = [:]
-            if let value = state.userID { metadata["user_id"] = .string(value) }
-            if let value = state.sessionID { metadata["session_id"] = .string(value) }
-            if let value = state.companyID { metadata["company_id"] = .string(value) }
-            if let value = state.serviceCaller { metadata["caller_service"] = .string(value) }
-            return metadata
-        }
+    /// Log this request's access line as a public listener's is (at `info`), though the
+    /// management listener served it (the benchmark twin of public routes).
+    public func logEveryRequest() { state.withLockedValue { $0.logEveryRequest = true } }
+
+    /// Whether `logEveryRequest()` was called.
+    public var logsEveryRequest: Bool { state.withLockedValue { $0.logEveryRequest } }
+
+    /// What is known, for the access line.
+    public var known: (userID: String?, sessionID: String?, companyID: String?, serviceCaller: String?) {
+        state.withLockedValue { ($0.userID, $0.sessionID, $0.companyID, $0.serviceCaller) }
     }
 }

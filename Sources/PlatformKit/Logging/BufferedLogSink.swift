@@ -14,6 +14,9 @@ public final class BufferedLogSink: LogSink, Sendable {
         var bytes = 0
         var dropped = 0
         var writing = false
+        /// The writer waits for a signal: the next line must wake it (only that one does, so a
+        /// busy writer costs a request no system call).
+        var writerAsleep = true
     }
 
     private let capacity: Int
@@ -36,16 +39,17 @@ public final class BufferedLogSink: LogSink, Sendable {
     }
 
     public func write(line: String) {
-        let kept = state.withLockedValue { queue in
+        let mustWake = state.withLockedValue { queue in
             guard queue.lines.count < capacity, queue.bytes + line.utf8.count <= capacityBytes else {
                 queue.dropped += 1
                 return false
             }
             queue.lines.append(line)
             queue.bytes += line.utf8.count
-            return true
+            defer { queue.writerAsleep = false }
+            return queue.writerAsleep
         }
-        if kept { wake() }
+        if mustWake { wake() }
     }
 
     public func write(line: String, urgent: Bool) {
@@ -75,6 +79,7 @@ public final class BufferedLogSink: LogSink, Sendable {
     }
 
     private func writeForever() {
+        var pausedOnce = false
         while true {
             queue.lock(whenValue: 1)
             queue.unlock(withValue: 0)
@@ -84,7 +89,25 @@ public final class BufferedLogSink: LogSink, Sendable {
                     queue.writing = !queue.lines.isEmpty || queue.dropped > 0
                     return (queue.lines, queue.dropped)
                 }
-                if lines.isEmpty && dropped == 0 { break }
+                if lines.isEmpty && dropped == 0 {
+                    // Under load lines keep coming: a millisecond's pause gathers the next
+                    // ones into one write, and no request pays for waking the writer.
+                    if !pausedOnce {
+                        pausedOnce = true
+                        usleep(1_000)
+                        continue
+                    }
+                    pausedOnce = false
+                    // Asleep from here: the next write wakes the writer (the signal's value
+                    // stays set, so one sent before the wait below is not lost).
+                    if state.withLockedValue({ queue in
+                        guard queue.lines.isEmpty && queue.dropped == 0 else { return false }
+                        queue.writerAsleep = true
+                        return true
+                    }) { break }
+                    continue
+                }
+                pausedOnce = false
                 if !lines.isEmpty { output.write(line: lines.joined(separator: "\n")) }
                 if dropped > 0 {
                     droppedTotal.withLockedValue { $0 += dropped }

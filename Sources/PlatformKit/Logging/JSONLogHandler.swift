@@ -9,18 +9,18 @@ public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
 
-    private let label: String
-    private let service: String
-    private let environment: String
-    private let instance: String
+    /// `,"service":…,"env":…,"instance":…,"logger":…`, escaped once.
+    private let constantFields: String
     private let sink: any LogSink
 
     public init(label: String, service: String, environment: String, instance: String,
                 level: Logger.Level, sink: any LogSink, metadataProvider: Logger.MetadataProvider? = nil) {
-        self.label = label
-        self.service = service
-        self.environment = environment
-        self.instance = instance
+        var fields = ""
+        fields.appendJSONField("service", service)
+        fields.appendJSONField("env", environment)
+        fields.appendJSONField("instance", instance)
+        fields.appendJSONField("logger", label)
+        constantFields = fields
         self.logLevel = level
         self.sink = sink
         self.metadataProvider = metadataProvider
@@ -37,12 +37,10 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
 
         var line = "{"
+        line.reserveCapacity(512)
         line.appendJSONField("ts", Self.timestamp(), first: true)
         line.appendJSONField("level", event.level.rawValue)
-        line.appendJSONField("service", service)
-        line.appendJSONField("env", environment)
-        line.appendJSONField("instance", instance)
-        line.appendJSONField("logger", label)
+        line.append(constantFields)
         line.appendJSONField("msg", LogRedaction.scrub(event.message.description))
         for key in merged.keys.sorted() {
             let name = key.hasPrefix("hb.") ? "hb_" + key.dropFirst(3).replacingOccurrences(of: ".", with: "_") : key

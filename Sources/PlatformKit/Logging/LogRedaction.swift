@@ -12,8 +12,21 @@ public enum LogRedaction {
         "api_key", "apikey", "credential", "signature", "refresh", "set-cookie",
     ]
 
+    /// The platform's own metadata keys (the access line's and the request's): none names a
+    /// credential, so they skip the fragment scan (a test keeps this list honest).
+    static let ordinaryKeys: Set<String> = [
+        "listener", "route", "path", "status", "duration_ms", "request_id", "trace_id", "method", "user_id", "session_id",
+        "company_id", "caller_service", "error_code", "error_message", "error_type", "error_detail",
+    ]
+
     /// Whether a metadata key names a credential.
     public static func isSensitive(key: String) -> Bool {
+        if ordinaryKeys.contains(key) { return false }
+        return namesCredential(key)
+    }
+
+    /// The fragment rule itself.
+    static func namesCredential(_ key: String) -> Bool {
         // Non-ASCII keys take Unicode case folding (a Kelvin sign folds to "k").
         guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
             let lowered = key.lowercased()
@@ -41,6 +54,8 @@ public enum LogRedaction {
 
     /// Masks credentials found inside free text.
     public static func scrub(_ text: String) -> String {
+        // Digits, hex, ids, durations: no trigger can be spelled with these bytes.
+        if text.utf8.allSatisfy(isPlainByte) { return text }
         // Fast path, on every logged value: a byte scan, no regular expression, when nothing
         // could match (the common case: routes, statuses, ids, durations). Non-ASCII text always
         // takes the patterns: their case-insensitive matching folds look-alikes ("ſ", "K").
@@ -53,6 +68,15 @@ public enum LogRedaction {
             result = pattern.stringByReplacingMatches(in: result, range: range, withTemplate: template)
         }
         return result
+    }
+
+    /// 0-9, a-f, A-F, `.`, `-`, `_` and space: every trigger needs a byte outside these.
+    private static func isPlainByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
+             UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: " "): true
+        default: false
+        }
     }
 
     /// Whether `text` contains `needle` (lowercase ASCII), ignoring ASCII case.

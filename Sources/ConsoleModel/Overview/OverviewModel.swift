@@ -1,0 +1,59 @@
+/// The console's picture of every daemon: the last two probes of each target and a short
+/// history of its request rate. A value: collectors hand it probes, views read rows from it.
+public struct OverviewModel: Sendable {
+    /// How many passes the sparkline keeps.
+    public static let historyLength = 40
+
+    private var targets: [Target]
+    private var latest: [Target: Probe] = [:]
+    private var previous: [Target: Probe] = [:]
+    private var history: [Target: [Double]] = [:]
+    private var lastSeen: [Target: Double] = [:]
+
+    public init(targets: [Target]) {
+        self.targets = targets
+    }
+
+    /// Takes in one probe (a newer one replaces the latest; the latest becomes the previous).
+    public mutating func record(_ probe: Probe) {
+        if !targets.contains(probe.target) { targets.append(probe.target) }
+        if let current = latest[probe.target] {
+            guard probe.at > current.at else { return }
+            // Only a scrape that read metrics moves the rate window.
+            if current.metrics != nil { previous[probe.target] = current }
+        }
+        latest[probe.target] = probe
+        if probe.healthFailure == nil { lastSeen[probe.target] = probe.at }
+        if let rates = rates(of: probe.target) {
+            var points = history[probe.target] ?? []
+            points.append(rates.requestsPerSecond)
+            if points.count > Self.historyLength { points.removeFirst(points.count - Self.historyLength) }
+            history[probe.target] = points
+        }
+    }
+
+    /// Every target in inventory order.
+    public var rows: [DaemonRow] {
+        targets.map { target in
+            let probe = latest[target]
+            let started = probe?.metrics?.value("kisum_process_start_time_seconds")
+            return DaemonRow(target: target, health: DaemonHealth(probe: probe),
+                             uptimeSeconds: both(probe?.at, started).map { max(0, $0.0 - $0.1) },
+                             rates: rates(of: target), history: history[target] ?? [], lastSeen: lastSeen[target])
+        }
+    }
+
+    /// The latest probe of `target`.
+    public func probe(of target: Target) -> Probe? { latest[target] }
+
+    private func rates(of target: Target) -> TrafficRates? {
+        guard let after = latest[target], let before = previous[target] else { return nil }
+        return TrafficRates(from: before.metrics, to: after.metrics, seconds: after.at - before.at)
+    }
+}
+
+/// Both values or nil.
+func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
