@@ -190,9 +190,13 @@ let package = Package(
         // The operations console: a pure model (targets, probes, rates, state, screens in a cell
         // grid), the collectors that read the daemons over HTTP, and the terminal (ncurses or
         // headless). It never imports daemon code.
-        .target(name: "ConsoleModel", swiftSettings: strict),
-        .target(name: "ConsoleCollectors", dependencies: ["ConsoleModel", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioFoundation], swiftSettings: strict),
-        .target(name: "ConsoleTerminal", dependencies: ["ConsoleModel", "CNCurses", .nioConcurrency], swiftSettings: strict),
+        .target(name: "ConsoleModel", dependencies: ["RunbookEngine"], swiftSettings: strict),
+        // The runbook engine: runbook files (YAML), validation, inputs, dry run, execution through
+        // the Admin API as the operator; no terminal code.
+        .target(name: "RunbookEngine", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "ConsoleCollectors", dependencies: ["ConsoleModel", "RunbookEngine", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioFoundation],
+                swiftSettings: strict),
+        .target(name: "ConsoleTerminal", dependencies: ["ConsoleModel", "RunbookEngine", "CNCurses", .nioConcurrency], swiftSettings: strict),
 
         // Executables.
         .executableTarget(name: "kisum-canary", dependencies: ["CanaryService", "PlatformDaemon"], swiftSettings: strict),
@@ -205,7 +209,8 @@ let package = Package(
         .executableTarget(name: "kisum-touring", dependencies: ["TouringService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-venue", dependencies: ["VenueService", "PlatformDaemon"], swiftSettings: strict),
         .executableTarget(name: "kisum-ai", dependencies: ["AIService", "PlatformDaemon"], swiftSettings: strict),
-        .executableTarget(name: "kisum-console", dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", .argumentParser, .asyncHTTPClient, .nioCore],
+        .executableTarget(name: "kisum-console", dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", "RunbookEngine", .argumentParser,
+                                                                .asyncHTTPClient, .nioCore],
                           swiftSettings: strict),
         // A bare Hummingbird route: the framework's own ceiling in benchmarks.
         .executableTarget(name: "bench-hello", dependencies: [.hummingbird], swiftSettings: strict),
@@ -213,7 +218,7 @@ let package = Package(
             name: "kisum-ops",
             dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "BasicService", "FinanceService", "MarketService",
                            "TouringService", "VenueService", "AIService", "PlatformSmoke", "PlatformKit",
-                           "PlatformPostgres", "ServiceAuth", "ConsoleModel", "ConsoleCollectors", .argumentParser, .asyncHTTPClient, .crypto,
+                           "PlatformPostgres", "ServiceAuth", "ConsoleModel", "ConsoleCollectors", "RunbookEngine", .argumentParser, .asyncHTTPClient, .crypto,
                            .httpTypes, .nioCore, .nioHTTP1],
             swiftSettings: strict),
 
@@ -236,8 +241,12 @@ let package = Package(
             dependencies: ["AccessControl", "PlatformKit", "PlatformTesting", .nioConcurrency],
             swiftSettings: strict),
         .testTarget(
+            name: "RunbookEngineTests",
+            dependencies: ["RunbookEngine", .nioConcurrency],
+            swiftSettings: strict),
+        .testTarget(
             name: "ConsoleTests",
-            dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", .asyncHTTPClient, .hummingbird, .nioCore, .nioPosix,
+            dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", "RunbookEngine", .asyncHTTPClient, .hummingbird, .nioCore, .nioPosix,
                            .nioConcurrency, .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
             swiftSettings: strict),
         .testTarget(
@@ -282,7 +291,7 @@ let package = Package(
             name: "AdminServiceTests",
             dependencies: ["AdminService", "PlatformSmoke", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
                            "ServiceAuth", "PlatformTesting", "ServiceWorlds", "BasicService", "FinanceService", "MarketService", "TouringService",
-                           "VenueService", "AIService"],
+                           "VenueService", "AIService", "RunbookEngine", "ConsoleCollectors", .asyncHTTPClient, .nioCore],
             swiftSettings: strict),
     ]
 )

@@ -34,6 +34,7 @@ public struct ProbeCollector: Sendable {
     public func probe(_ target: Target) async -> Probe {
         let at = Date().timeIntervalSince1970
         let started = ContinuousClock.now
+        let monotonic = Self.seconds(started - Self.origin)
         async let health = fetch(target.managementURL + "/health")
         async let ready = fetch(target.managementURL + "/ready")
         async let metrics = fetch(target.managementURL + "/metrics")
@@ -54,9 +55,15 @@ public struct ProbeCollector: Sendable {
         if case .success(let reply) = metricsReply, reply.status == 200 {
             metricsText = MetricsText(parsing: String(decoding: reply.body, as: UTF8.self))
         }
-        return Probe(target: target, at: at, healthFailure: healthFailure, readiness: readiness, metrics: metricsText,
-                     healthLatencyMS: healthFailure == nil ? Double(healthLatency.components.attoseconds) / 1e15
-                         + Double(healthLatency.components.seconds) * 1000 : nil)
+        return Probe(target: target, at: at, monotonic: monotonic, healthFailure: healthFailure, readiness: readiness, metrics: metricsText,
+                     healthLatencyMS: healthFailure == nil ? Self.seconds(healthLatency) * 1000 : nil)
+    }
+
+    /// The monotonic clock's zero for `Probe.monotonic`.
+    private static let origin = ContinuousClock.now
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     struct Reply {

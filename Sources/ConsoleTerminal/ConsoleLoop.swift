@@ -1,6 +1,7 @@
 import ConsoleModel
 import Foundation
 import NIOConcurrencyHelpers
+import RunbookEngine
 
 /// Runs the console: a collector task probes the targets in the background, on its interval,
 /// while one thread of its own owns the terminal — it draws the model and handles keys, never
@@ -8,6 +9,9 @@ import NIOConcurrencyHelpers
 public final class ConsoleLoop: @unchecked Sendable {
     /// Reads every target once (bounded per target by the collector's timeouts).
     public typealias Collect = @Sendable ([Target]) async -> [Probe]
+    /// Runs a runbook through the Admin API as the operator, reporting each event.
+    public typealias RunRunbook = @Sendable (Runbook, [String: String], String?, @escaping @Sendable (RunbookRunner.Event) -> Void) async throws
+        -> RunbookRunner.Result
 
     private let driver: any TerminalDriver
     private let screen: ConsoleScreen
@@ -15,6 +19,9 @@ public final class ConsoleLoop: @unchecked Sendable {
     private let collect: Collect
     private let shared: NIOLockedValueBox<Shared>
     private let now: @Sendable () -> Double
+    private let runbooks: [Runbook]
+    private let runRunbook: RunRunbook?
+    private let runbookNotice: String?
 
     struct Shared {
         var model: OverviewModel
@@ -23,17 +30,22 @@ public final class ConsoleLoop: @unchecked Sendable {
         var intervalSeconds: Int
         var refreshRequested = false
         var quitting = false
+        var activity: RunbookActivity?
     }
 
     /// `now`: seconds since the Unix epoch (a test passes its own clock).
     public init(driver: any TerminalDriver, screen: ConsoleScreen, targets: [Target], intervalSeconds: Int, readonly: Bool,
-                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, collect: @escaping Collect) {
+                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, runbooks: [Runbook] = [],
+                runRunbook: RunRunbook? = nil, runbookNotice: String? = nil, collect: @escaping Collect) {
         self.driver = driver
         self.screen = screen
         self.targets = targets
         self.collect = collect
         self.now = now
         self.readonly = readonly
+        self.runbooks = runbooks
+        self.runRunbook = runRunbook
+        self.runbookNotice = runbookNotice
         shared = NIOLockedValueBox(Shared(model: OverviewModel(targets: targets), intervalSeconds: intervalSeconds))
     }
 
@@ -60,16 +72,26 @@ public final class ConsoleLoop: @unchecked Sendable {
         defer { driver.close() }
         let initial = shared.withLockedValue { $0.intervalSeconds }
         var state = ConsoleState(readonly: readonly, intervalSeconds: initial)
-        var drawnGeneration = -1, drawnSize = (0, 0), drawnSecond = 0.0, dirty = true
+        var drawnGeneration = -1, drawnSize = (0, 0), drawnSecond = 0.0, dirty = true, warnedAboutRun = false
         while true {
-            let (model, generation) = shared.withLockedValue { ($0.model, $0.generation) }
+            if shared.withLockedValue({ $0.quitting }) { return }  // SIGTERM, SIGHUP: quit()
+            let (model, generation, activity) = shared.withLockedValue { ($0.model, $0.generation, $0.activity) }
             let size = driver.size, second = now().rounded(.down)
             if dirty || generation != drawnGeneration || size != drawnSize || second != drawnSecond {
-                driver.flush(screen.render(state: state, model: model, width: size.width, height: size.height, now: now()))
+                driver.flush(screen.render(state: state, model: model, width: size.width, height: size.height, now: now(),
+                                           runbooks: runbooks, activity: activity, runbookNotice: runbookNotice))
                 (drawnGeneration, drawnSize, drawnSecond, dirty) = (generation, size, second, false)
             }
             guard let key = driver.nextKey(waitingAtMost: 100) else { continue }
-            let effect = state.handle(key, rows: model.rows, pageSize: max(1, size.height - 5))
+            var effect = state.handle(key, rows: model.rows, runbooks: runbooks, pageSize: max(1, size.height - 5))
+            // Quitting while a runbook runs would leave its last call's outcome unknown: say so
+            // once; a second q quits anyway.
+            if effect == .quit, key != .interrupt, activity?.state == .running, !warnedAboutRun {
+                warnedAboutRun = true
+                state.note("a runbook is running: wait for it to end (q again quits anyway)")
+                effect = .none
+            }
+            if case .runRunbook(let name, let inputs, let confirmation) = effect { start(name, inputs: inputs, confirmation: confirmation) }
             dirty = true
             shared.withLockedValue { shared in
                 shared.paused = state.paused
@@ -78,6 +100,36 @@ public final class ConsoleLoop: @unchecked Sendable {
                 if effect == .quit { shared.quitting = true }
             }
             if effect == .quit { return }
+        }
+    }
+
+    /// Asks the loop to end (from a signal handler's task): the terminal is given back and
+    /// `run()` returns.
+    public func quit() { shared.withLockedValue { $0.quitting = true } }
+
+    /// Runs a runbook in the background; its events show in its view as they come.
+    private func start(_ name: String, inputs: [String: String], confirmation: String?) {
+        guard let runbook = runbooks.first(where: { $0.name == name }), let runRunbook else { return }
+        let started = shared.withLockedValue { shared -> Bool in
+            guard shared.activity?.state != .running else { return false }
+            shared.activity = RunbookActivity(runbook: name)
+            shared.generation += 1
+            return true
+        }
+        guard started else { return }
+        let shared = self.shared
+        Task {
+            let failure: String?
+            do {
+                let values = try RunbookRunner.resolveInputs(runbook, given: inputs)
+                let result = try await runRunbook(runbook, values, confirmation) { event in
+                    shared.withLockedValue { $0.activity?.record(event); $0.generation += 1 }
+                }
+                failure = result.failure
+            } catch {
+                failure = String(describing: error)
+            }
+            shared.withLockedValue { $0.activity?.finish(failure: failure); $0.generation += 1 }
         }
     }
 

@@ -5,6 +5,7 @@ import ConsoleModel
 import ConsoleTerminal
 import Foundation
 import NIOCore
+import RunbookEngine
 
 /// The operations console: every daemon's health, readiness and traffic, read from their
 /// management listeners in the background while the screen stays responsive.
@@ -20,6 +21,9 @@ struct KisumConsole: AsyncParsableCommand {
     @Option(help: "Seconds between refreshes (1, 2, 5, 10 or 30).") var interval = 2
     @Option(help: "Per-request deadline when reading a target, in milliseconds.") var timeoutMs = 1500
     @Flag(help: "No action that changes anything is offered.") var readonly = false
+    @Option(help: "The folder of runbook files.") var runbooks = "runbooks"
+    @Option(help: "The Admin API (runbooks run through it as you).") var adminURL = "http://127.0.0.1:8103"
+    @Option(help: "Your access token file (kisum-ops signin writes it).") var tokenFile = OperatorToken.defaultFile
 
     func validate() throws {
         guard (state == nil) != (targets == nil) else { throw ValidationError("pass exactly one of --state DIR or --targets FILE") }
@@ -33,13 +37,37 @@ struct KisumConsole: AsyncParsableCommand {
         let inventory = try TargetInventory.load(from: file)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .milliseconds(Int64(timeoutMs)))))
         let collector = ProbeCollector(client: client, timeout: .milliseconds(timeoutMs))
+        // Runbooks are optional: when they cannot be loaded, their view says why.
+        var library: [Runbook] = [], notice: String?
+        do { library = try RunbookLibrary.load(from: URL(fileURLWithPath: runbooks, isDirectory: true)).runbooks } catch {
+            notice = "No runbooks from \(runbooks): \(error)"
+        }
+        let (adminURL, tokenFile, historyFile) = (adminURL, tokenFile, OperatorToken.directory + "/runbook-history.jsonl")
+        let runRunbook: ConsoleLoop.RunRunbook = { runbook, inputs, confirmation, events in
+            // The token is read at each run: signing in after the console started works.
+            let transport = AdminHTTPTransport(client: client, adminURL: adminURL, token: try OperatorToken.read(from: tokenFile))
+            let result = try await RunbookRunner.run(runbook, inputs: inputs, confirmation: confirmation, transport: transport, events: events)
+            try? RunbookHistory(file: URL(fileURLWithPath: historyFile)).append(
+                .init(at: Date(), runbook: runbook.name, inputs: inputs, succeeded: result.succeeded, failure: result.failure))
+            return result
+        }
         do {
             let driver = try NCursesDriver()
             let loop = ConsoleLoop(driver: driver, screen: ConsoleScreen(environment: inventory.environment, unicode: driver.unicode),
-                                   targets: inventory.targets, intervalSeconds: interval, readonly: readonly) { targets in
+                                   targets: inventory.targets, intervalSeconds: interval, readonly: readonly, runbooks: library,
+                                   runRunbook: runRunbook, runbookNotice: notice) { targets in
                 await collector.probeAll(targets)
             }
+            // SIGTERM and SIGHUP end the loop like q: the terminal is given back, never left raw.
+            let signals = [SIGTERM, SIGHUP].map { number -> any DispatchSourceSignal in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number)
+                source.setEventHandler { loop.quit() }
+                source.resume()
+                return source
+            }
             await loop.run()
+            signals.forEach { $0.cancel() }
         } catch {
             try? await client.shutdown()
             throw error

@@ -6,6 +6,6 @@ import ArgumentParser
 struct KisumOps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kisum-ops",
-        abstract: "Operate the Kisum platform: databases, migrations, configuration and keys.",
-        subcommands: [DatabaseCommand.self, ConfigCommand.self, KeysCommand.self, LocalCommand.self, AuthCommand.self, SmokeCommand.self, StatusCommand.self])
+        abstract: "Operate the Kisum platform: databases, migrations, configuration, keys, status and runbooks.",
+        subcommands: [DatabaseCommand.self, ConfigCommand.self, KeysCommand.self, LocalCommand.self, AuthCommand.self, SmokeCommand.self, StatusCommand.self, RunbookCommand.self, SigninCommand.self])
 }

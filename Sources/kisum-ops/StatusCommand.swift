@@ -39,7 +39,8 @@ struct StatusCommand: AsyncParsableCommand {
         if json {
             print(String(decoding: try JSONEncoder.platform.encode(report), as: UTF8.self))
         } else {
-            print(report.table)
+            // Check names and reasons come from the targets: printed without control characters.
+            print(report.table.split(separator: "\n").map { TerminalText.printable(String($0)) }.joined(separator: "\n"))
         }
         if !report.allUp { throw ExitCode(1) }
     }

@@ -54,3 +54,12 @@ import Testing
         }
     }
 }
+
+extension ConsoleScreenTests {
+    @Test func alertsViewListsTheConsolesOwnChecks() {
+        let text = render([.character("a")], width: 160).text
+        #expect(text.contains("2 alerts"))
+        #expect(text.contains("CRITICAL  DaemonDown            core/local      connection refused"))
+        #expect(text.contains("DaemonNotReady") && text.contains("runbook jwt-verification-failing"))
+    }
+}

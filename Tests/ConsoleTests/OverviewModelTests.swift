@@ -61,3 +61,32 @@ import Testing
         #expect(lines[4] == "local: 1 of 3 up")
     }
 }
+
+/// The console's own checks: down and not ready are critical, elevated 5xx, a lagging feed and
+/// an open Redis breaker warn; each points at a runbook where one fits.
+@Suite struct ConsoleAlertsTests {
+    @Test func theFixturePlatformRaisesWhatIsWrongMostSevereFirst() {
+        let alerts = ConsoleAlerts.evaluate(ConsoleFixtures.model())
+        #expect(alerts.map(\.name) == ["DaemonDown", "DaemonNotReady"])
+        #expect(alerts[1].runbook == "jwt-verification-failing" && alerts[1].detail == "failing check: jwks")
+        #expect(alerts.allSatisfy { $0.severity == .critical })
+    }
+
+    @Test func errorsFeedLagAndTheBreakerWarn() {
+        var model = OverviewModel(targets: [ConsoleFixtures.auth])
+        func metrics(requests: Int, errors: Int) -> MetricsText {
+            MetricsText(parsing: """
+                kisum_http_requests_total{listener="public",route="/x",method="GET",status="200"} \(requests - errors)
+                kisum_http_requests_total{listener="public",route="/x",method="GET",status="503"} \(errors)
+                kisum_access_feed_last_complete_timestamp_seconds 90
+                kisum_redis_breaker_open 1
+                """)
+        }
+        model.record(Probe(target: ConsoleFixtures.auth, at: 100, healthFailure: nil, readiness: ConsoleFixtures.ready, metrics: metrics(requests: 0, errors: 0)))
+        model.record(Probe(target: ConsoleFixtures.auth, at: 102, healthFailure: nil, readiness: ConsoleFixtures.ready, metrics: metrics(requests: 100, errors: 2)))
+        let alerts = ConsoleAlerts.evaluate(model)
+        #expect(alerts.map(\.name) == ["ElevatedServerErrors", "AccessFeedLagging", "RedisBreakerOpen"])
+        #expect(alerts[0].severity == .warning && alerts[0].detail.hasPrefix("2.0% of 50"))
+        #expect(alerts[2].runbook == "redis-down")
+    }
+}

@@ -7,12 +7,14 @@ import PlatformKit
 /// compares the two in one daemon). The company is `x-org` when it is a company id (so the
 /// twin reads the same rows as the enforced route it is compared with), else the configured
 /// one. Its requests are logged as public ones are, though it listens on the management
-/// listener. Never configured outside local and dev.
+/// listener. It serves reads only (GET). Never configured outside local and dev.
 struct FixedAccessMiddleware: RouterMiddleware {
     typealias Context = AccessRequestContext
     let company: UUID
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Reads only: nothing is written without a check, even in dev.
+        guard request.method == .get else { throw PlatformError(.methodNotAllowed, "The benchmark twin only reads.") }
         let company = request.headers[.org].flatMap(UUID.init(uuidString:)) ?? company
         var context = context
         context.identity = VerifiedIdentity(userID: company, sessionID: company, keyID: "bench")

@@ -1,3 +1,5 @@
+import RunbookEngine
+
 /// What the console shows and how it was asked to: the current view, selection, filter,
 /// typing mode and refresh settings. Pure: keys go in, effects for the driver come out.
 public struct ConsoleState: Sendable, Equatable {
@@ -5,6 +7,9 @@ public struct ConsoleState: Sendable, Equatable {
     public enum View: Sendable, Equatable {
         case overview
         case service(Target)
+        case alerts
+        case runbooks
+        case runbook(String)
         case help
     }
 
@@ -13,6 +18,10 @@ public struct ConsoleState: Sendable, Equatable {
         case normal
         case filtering(String)
         case palette(String)
+        /// Typing the value of a runbook's input (`index` into its inputs).
+        case editing(runbook: String, input: Int, text: String)
+        /// Typing the confirmation a runbook run needs (`expected`).
+        case confirming(runbook: String, expected: String, text: String)
     }
 
     /// What the driver must do after a key.
@@ -20,6 +29,8 @@ public struct ConsoleState: Sendable, Equatable {
         case none
         case quit
         case refreshNow
+        /// Run the runbook (its inputs checked, confirmed as its risk requires).
+        case runRunbook(name: String, inputs: [String: String], confirmation: String?)
     }
 
     /// Refresh intervals `+` and `-` step through, in seconds.
@@ -33,6 +44,12 @@ public struct ConsoleState: Sendable, Equatable {
     public private(set) var intervalSeconds = 2
     /// A one-line message (palette errors, confirmations).
     public private(set) var message: String?
+    /// The selected row of the runbooks list.
+    public private(set) var runbookSelection = 0
+    /// Input values typed per runbook.
+    public private(set) var runbookInputs: [String: [String: String]] = [:]
+    /// Each runbook's input names, remembered when editing starts (for the prompt).
+    private var inputNames: [String: [String]] = [:]
     private var backStack: [View] = []
     public let readonly: Bool
 
@@ -52,23 +69,30 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// Names the palette completes and accepts.
     public static func paletteNames(_ rows: [DaemonRow]) -> [String] {
-        ["overview", "help"] + rows.map(\.target.service)
+        ["overview", "alerts", "runbooks", "help"] + rows.map(\.target.service)
     }
 
     /// Handles one key against the rows on screen.
-    public mutating func handle(_ key: Key, rows: [DaemonRow], pageSize: Int = 10) -> Effect {
+    public mutating func handle(_ key: Key, rows: [DaemonRow], runbooks: [Runbook] = [], pageSize: Int = 10) -> Effect {
         message = nil
         if key == .interrupt { return .quit }
         switch mode {
         case .filtering(let text): return typeFilter(key, text: text)
         case .palette(let text): return typePalette(key, text: text, rows: rows)
+        case .editing(let name, let input, let text): return typeInput(key, runbook: runbooks.first { $0.name == name }, input: input, text: text)
+        case .confirming(let name, let expected, let text): return typeConfirmation(key, runbook: name, expected: expected, text: text)
         case .normal: break
         }
         guard let action = KeyTable.action(for: key, readonly: readonly) else { return .none }
+        if view == .runbooks || { if case .runbook = view { true } else { false } }() {
+            if let effect = handleRunbookKey(action, runbooks: runbooks, pageSize: pageSize) { return effect }
+        }
         let count = visible(rows).count
         switch action {
         case .quit: return .quit
         case .help: show(.help)
+        case .alerts: show(.alerts)
+        case .editInputs, .runRunbook: break  // only in a runbook's view
         case .palette: mode = .palette("")
         case .filter: mode = .filtering(filter)
         case .moveUp: selection = max(0, selection - 1)
@@ -90,6 +114,92 @@ public struct ConsoleState: Sendable, Equatable {
         case .refresh: return .refreshNow
         }
         return .none
+    }
+
+    /// Keys in the runbooks list and a runbook's view; nil: not handled here.
+    private mutating func handleRunbookKey(_ action: KeyAction, runbooks: [Runbook], pageSize: Int) -> Effect? {
+        switch (view, action) {
+        case (.runbooks, .moveUp): runbookSelection = max(0, runbookSelection - 1)
+        case (.runbooks, .moveDown): runbookSelection = min(max(0, runbooks.count - 1), runbookSelection + 1)
+        case (.runbooks, .pageUp): runbookSelection = max(0, runbookSelection - pageSize)
+        case (.runbooks, .pageDown): runbookSelection = min(max(0, runbooks.count - 1), runbookSelection + pageSize)
+        case (.runbooks, .drillDown):
+            if runbookSelection < runbooks.count { show(.runbook(runbooks[runbookSelection].name)) }
+        case (.runbook(let name), .editInputs):
+            guard let runbook = runbooks.first(where: { $0.name == name }) else { return Effect.none }
+            guard !runbook.inputs.isEmpty else {
+                message = "\(name) takes no inputs"
+                return Effect.none
+            }
+            inputNames[name] = runbook.inputs.map(\.name)
+            mode = .editing(runbook: name, input: 0, text: runbookInputs[name]?[runbook.inputs[0].name] ?? "")
+        case (.runbook(let name), .runRunbook):
+            guard let runbook = runbooks.first(where: { $0.name == name }) else { return Effect.none }
+            let inputs: [String: String]
+            do {
+                inputs = try RunbookRunner.resolveInputs(runbook, given: runbookInputs[name] ?? [:])
+            } catch {
+                message = "cannot run: " + String(describing: error).split(separator: "\n").joined(separator: "; ") + " (e edits the inputs)"
+                return Effect.none
+            }
+            switch runbook.risk {
+            case .read: return .runRunbook(name: name, inputs: inputs, confirmation: nil)
+            case .change: mode = .confirming(runbook: name, expected: "yes", text: "")
+            case .destructive: mode = .confirming(runbook: name, expected: inputs[runbook.confirm ?? ""] ?? "", text: "")
+            }
+        default: return nil
+        }
+        return Effect.none
+    }
+
+    private mutating func typeInput(_ key: Key, runbook: Runbook?, input: Int, text: String) -> Effect {
+        guard let runbook, input < runbook.inputs.count else {
+            mode = .normal
+            return .none
+        }
+        switch key {
+        case .escape: mode = .normal
+        case .backspace: mode = .editing(runbook: runbook.name, input: input, text: String(text.dropLast()))
+        case .enter, .tab:
+            runbookInputs[runbook.name, default: [:]][runbook.inputs[input].name] = text.isEmpty ? nil : text
+            let next = input + 1
+            mode = next < runbook.inputs.count
+                ? .editing(runbook: runbook.name, input: next, text: runbookInputs[runbook.name]?[runbook.inputs[next].name] ?? "")
+                : .normal
+        case .character(let character) where !character.isNewline && text.count < 500:
+            mode = .editing(runbook: runbook.name, input: input, text: text + String(character))
+        default: break
+        }
+        return .none
+    }
+
+    private mutating func typeConfirmation(_ key: Key, runbook: String, expected: String, text: String) -> Effect {
+        switch key {
+        case .escape:
+            mode = .normal
+            message = "not run"
+        case .backspace: mode = .confirming(runbook: runbook, expected: expected, text: String(text.dropLast()))
+        case .enter:
+            mode = .normal
+            guard text == expected, !expected.isEmpty else {
+                message = "not run: the confirmation did not match"
+                return .none
+            }
+            return .runRunbook(name: runbook, inputs: runbookInputs[runbook] ?? [:], confirmation: text)
+        case .character(let character) where !character.isNewline && text.count < 500:
+            mode = .confirming(runbook: runbook, expected: expected, text: text + String(character))
+        default: break
+        }
+        return .none
+    }
+
+    /// Shows `text` in the status line until the next key (a note from the driver's loop).
+    public mutating func note(_ text: String) { message = text }
+
+    /// The name of a runbook's input by index (for the typing prompt); the runbooks are not
+    /// kept in the state, so the prompt names the index when it cannot know.
+    public func inputName(runbook: String, index: Int) -> String {
+        inputNames[runbook].flatMap { index < $0.count ? $0[index] : nil } ?? "input \(index + 1)"
     }
 
     private mutating func show(_ next: View) {
@@ -128,6 +238,10 @@ public struct ConsoleState: Sendable, Equatable {
                 view = .overview
             } else if name == "help" {
                 show(.help)
+            } else if name == "alerts" {
+                show(.alerts)
+            } else if name == "runbooks" {
+                show(.runbooks)
             } else if let row = rows.first(where: { $0.target.service == name }) {
                 show(.service(row.target))
             } else if !name.isEmpty {

@@ -1,13 +1,15 @@
 /// Everything a key can do in the console. Destructive actions are flagged: they always open a
 /// typed confirmation that names the target, and `--readonly` removes them.
 public enum KeyAction: String, Sendable, CaseIterable {
-    case quit, help, palette, filter
+    case quit, help, alerts, palette, filter
     case moveUp, moveDown, pageUp, pageDown
     case drillDown, back
     case faster, slower, pause, refresh
+    case editInputs, runRunbook
 
-    /// Whether it changes anything outside the console.
-    public var isDestructive: Bool { false }
+    /// Whether it can change anything outside the console (always behind a typed
+    /// confirmation when it does; absent with `--readonly`).
+    public var isDestructive: Bool { self == .runRunbook }
 }
 
 /// The one key table: which keys do what, with the text `?` shows. Help is generated from it.
@@ -21,6 +23,7 @@ public enum KeyTable {
     public static let bindings: [KeyBinding] = [
         KeyBinding(keys: [.character("q")], action: .quit, summary: "quit"),
         KeyBinding(keys: [.character("?")], action: .help, summary: "this help"),
+        KeyBinding(keys: [.character("a")], action: .alerts, summary: "alerts (the console's own checks)"),
         KeyBinding(keys: [.character(":")], action: .palette, summary: "go to a view (Tab completes)"),
         KeyBinding(keys: [.character("/")], action: .filter, summary: "filter the list"),
         KeyBinding(keys: [.character("k"), .up], action: .moveUp, summary: "previous row"),
@@ -33,6 +36,8 @@ public enum KeyTable {
         KeyBinding(keys: [.character("-")], action: .slower, summary: "refresh less often"),
         KeyBinding(keys: [.character(" ")], action: .pause, summary: "pause or resume refreshing"),
         KeyBinding(keys: [.character("r")], action: .refresh, summary: "refresh now"),
+        KeyBinding(keys: [.character("e")], action: .editInputs, summary: "a runbook: type its inputs (Enter next, Esc stop)"),
+        KeyBinding(keys: [.character("x")], action: .runRunbook, summary: "a runbook: run it (a change asks for yes, a destructive one for its target)"),
     ]
 
     /// The action bound to `key`, if any (`readonly` hides destructive ones).

@@ -21,8 +21,8 @@ public struct MetricsText: Sendable {
         byName = Dictionary(grouping: samples, by: \.name)
     }
 
-    /// Parses the text exposition format (0.0.4). Comments and lines it cannot read are
-    /// skipped (a console shows what it can; it never fails on one odd line).
+    /// Parses the text exposition format (0.0.4). Comments, lines it cannot read and
+    /// non-finite values are skipped (a console shows what it can; it never fails on one odd line).
     public init(parsing text: String) {
         var samples: [MetricSample] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -81,7 +81,8 @@ public struct MetricsText: Sendable {
             rest = rest.dropFirst()
         }
         let fields = rest.split(separator: " ", omittingEmptySubsequences: true)
-        guard let text = fields.first, let value = Self.number(text) else { return nil }
+        // Non-finite values (NaN, ±Inf) say nothing a console can show: dropped.
+        guard let text = fields.first, let value = Self.number(text), value.isFinite else { return nil }
         return MetricSample(name: String(name), labels: labels, value: value)
     }
 

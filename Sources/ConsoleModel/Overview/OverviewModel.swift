@@ -18,7 +18,7 @@ public struct OverviewModel: Sendable {
     public mutating func record(_ probe: Probe) {
         if !targets.contains(probe.target) { targets.append(probe.target) }
         if let current = latest[probe.target] {
-            guard probe.at > current.at else { return }
+            guard probe.monotonic > current.monotonic else { return }
             // Only a scrape that read metrics moves the rate window.
             if current.metrics != nil { previous[probe.target] = current }
         }
@@ -48,7 +48,7 @@ public struct OverviewModel: Sendable {
 
     private func rates(of target: Target) -> TrafficRates? {
         guard let after = latest[target], let before = previous[target] else { return nil }
-        return TrafficRates(from: before.metrics, to: after.metrics, seconds: after.at - before.at)
+        return TrafficRates(from: before.metrics, to: after.metrics, seconds: after.monotonic - before.monotonic)
     }
 }
 

@@ -24,7 +24,11 @@ public struct TrafficRates: Sendable, Equatable {
     /// The rates from `before` to `after`, `seconds` apart; nil when either scrape is missing
     /// or no time passed.
     public init?(from before: MetricsText?, to after: MetricsText?, seconds: Double) {
-        guard let before, let after, seconds > 0 else { return nil }
+        guard var before, let after, seconds > 0 else { return nil }
+        // A restarted daemon (another start time) counts every series from zero.
+        if let started = after.value("kisum_process_start_time_seconds"), before.value("kisum_process_start_time_seconds") != started {
+            before = MetricsText(samples: [])
+        }
         func total(_ metrics: MetricsText, errorsOnly: Bool) -> Double {
             metrics.sum(Self.requests, where: { sample in
                 Self.served(sample) && (!errorsOnly || (Int(sample.labels["status"] ?? "") ?? 0) >= 500)

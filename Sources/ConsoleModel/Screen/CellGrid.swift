@@ -42,16 +42,16 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Writes `text` from column `x` of row `y`, clipped at `maxWidth` (and the edge); returns
-    /// the column after the last written character. Control characters become spaces.
+    /// the column after the last written character. Control characters become spaces
+    /// (`TerminalText`).
     @discardableResult
     public mutating func write(_ text: String, x: Int, y: Int, style: CellStyle = .plain, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height else { return x }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
-        for character in text {
+        for character in TerminalText.printable(text) {
             guard column < limit else { break }
-            let safe: Character = character.isASCII && (character.asciiValue ?? 0x20) < 0x20 ? " " : character
-            if column >= 0 { self[column, y] = Cell(safe, style: style) }
+            if column >= 0 { self[column, y] = Cell(character, style: style) }
             column += 1
         }
         return column

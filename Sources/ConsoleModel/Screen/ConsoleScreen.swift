@@ -1,3 +1,5 @@
+import RunbookEngine
+
 /// Lays out and draws the current view into a cell grid. Pure: the same state, model and size
 /// always give the same grid (snapshot tests rely on it).
 public struct ConsoleScreen: Sendable {
@@ -21,7 +23,8 @@ public struct ConsoleScreen: Sendable {
 
     /// The whole screen for `state` and `model`, `width` × `height`; `now` in seconds since the
     /// Unix epoch (for ages).
-    public func render(state: ConsoleState, model: OverviewModel, width: Int, height: Int, now: Double) -> CellGrid {
+    public func render(state: ConsoleState, model: OverviewModel, width: Int, height: Int, now: Double,
+                       runbooks: [Runbook] = [], activity: RunbookActivity? = nil, runbookNotice: String? = nil) -> CellGrid {
         var grid = CellGrid(width: width, height: height)
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             let lines = ["The console needs at least \(Self.minimumWidth)x\(Self.minimumHeight);",
@@ -30,21 +33,28 @@ public struct ConsoleScreen: Sendable {
             return grid
         }
         let rows = model.rows
-        drawTitle(into: &grid, rows: rows, state: state)
+        let alerts = ConsoleAlerts.evaluate(model)
+        drawTitle(into: &grid, rows: rows, alerts: alerts.count, state: state)
         switch state.view {
         case .overview: drawOverview(into: &grid, rows: state.visible(rows), state: state, now: now)
         case .service(let target): drawService(into: &grid, row: rows.first { $0.target == target }, probe: model.probe(of: target), now: now)
+        case .alerts: drawAlerts(into: &grid, alerts: alerts)
+        case .runbooks: drawRunbooks(into: &grid, runbooks: runbooks, selection: state.runbookSelection, notice: runbookNotice)
+        case .runbook(let name):
+            drawRunbook(into: &grid, runbook: runbooks.first { $0.name == name }, state: state,
+                        activity: activity?.runbook == name ? activity : nil)
         case .help: drawHelp(into: &grid, state: state)
         }
         drawStatusLine(into: &grid, state: state)
         return grid
     }
 
-    private func drawTitle(into grid: inout CellGrid, rows: [DaemonRow], state: ConsoleState) {
+    private func drawTitle(into grid: inout CellGrid, rows: [DaemonRow], alerts: Int, state: ConsoleState) {
         let up = rows.filter { $0.health == .up }.count
         let down = rows.filter { if case .down = $0.health { true } else { false } }.count
         let notReady = rows.filter { if case .notReady = $0.health { true } else { false } }.count
         var title = "kisum console" + dot + environment + dot + "\(rows.count) daemons: \(up) up, \(notReady) not ready, \(down) down"
+        title += dot + (alerts == 1 ? "1 alert" : "\(alerts) alerts")
         title += state.paused ? dot + "PAUSED" : dot + "every \(state.intervalSeconds) s"
         if state.readonly { title += dot + "read-only" }
         grid.fill(row: 0, style: .title)
@@ -129,6 +139,82 @@ public struct ConsoleScreen: Sendable {
         for fact in facts { line(fact) }
     }
 
+    private func drawAlerts(into grid: inout CellGrid, alerts: [ConsoleAlert]) {
+        grid.write("SEVERITY  ALERT                 TARGET          DETAIL", x: 0, y: 1, style: .bold)
+        guard !alerts.isEmpty else {
+            grid.write("No alerts: every daemon is up and ready, no elevated 5xx, feeds fresh.", x: 0, y: 2, style: .good)
+            return
+        }
+        var y = 2
+        for alert in alerts where y < grid.height - 1 {
+            let style: CellStyle = alert.severity == .critical ? .critical : .warning
+            let marker = alert.severity == .critical ? "CRITICAL" : "WARNING"
+            let runbook = alert.runbook.map { dot + "runbook \($0)" } ?? ""
+            grid.write(Format.fit(marker, 9) + " " + Format.fit(alert.name, 21) + " " + Format.fit(alert.target.id, 15) + " " + alert.detail + runbook,
+                       x: 0, y: y, style: style)
+            y += 1
+        }
+    }
+
+    private func drawRunbooks(into grid: inout CellGrid, runbooks: [Runbook], selection: Int, notice: String?) {
+        grid.write("RUNBOOK                        RISK         TITLE", x: 0, y: 1, style: .bold)
+        guard !runbooks.isEmpty else {
+            let lines = notice.map { $0.split(separator: "\n").map(String.init) } ?? ["No runbooks: pass --runbooks DIR (the repository's runbooks/ folder)."]
+            for (offset, line) in lines.prefix(max(0, grid.height - 3)).enumerated() {
+                grid.write(line, x: 0, y: 2 + offset, style: notice == nil ? .dim : .warning)
+            }
+            return
+        }
+        let capacity = max(0, grid.height - 4)
+        let first = max(0, min(selection - capacity + 1, runbooks.count - capacity))
+        for (offset, runbook) in runbooks.dropFirst(first).prefix(capacity).enumerated() {
+            let y = 2 + offset
+            let selected = first + offset == selection
+            if selected { grid.fill(row: y, style: .selected) }
+            let riskStyle: CellStyle = selected ? .selected : (runbook.risk == .destructive ? .critical : (runbook.risk == .change ? .warning : .plain))
+            grid.write(Format.fit(runbook.name, 30), x: 0, y: y, style: selected ? .selected : .plain)
+            grid.write(Format.fit(runbook.risk.rawValue.uppercased(), 12), x: 31, y: y, style: riskStyle)
+            grid.write(runbook.title, x: 44, y: y, style: selected ? .selected : .plain)
+        }
+    }
+
+    private func drawRunbook(into grid: inout CellGrid, runbook: Runbook?, state: ConsoleState, activity: RunbookActivity?) {
+        guard let runbook else {
+            grid.write("No such runbook (Esc goes back).", x: 0, y: 2, style: .dim)
+            return
+        }
+        var y = 2
+        func line(_ text: String, style: CellStyle = .plain) {
+            guard y < grid.height - 1 else { return }
+            grid.write(text, x: 0, y: y, style: style)
+            y += 1
+        }
+        line(runbook.title + dot + runbook.risk.rawValue.uppercased(), style: runbook.risk == .destructive ? .critical : .bold)
+        line(runbook.summary, style: .dim)
+        y += 1
+        let given = state.runbookInputs[runbook.name] ?? [:]
+        for input in runbook.inputs {
+            let value = given[input.name].map { "= \($0)" } ?? input.default.map { "= \($0) (default)" } ?? "(required)"
+            line("  \(input.name) \(value)" + dot + input.summary, style: given[input.name] == nil && input.default == nil ? .warning : .plain)
+        }
+        if runbook.inputs.isEmpty { line("  (no inputs)", style: .dim) }
+        y += 1
+        if let activity {
+            let style: CellStyle = switch activity.state {
+            case .running: .bold
+            case .succeeded: .good
+            case .failed: .critical
+            }
+            line(activity.state == .running ? "RUNNING" : (activity.state == .succeeded ? "DONE" : "STOPPED"), style: style)
+            for text in activity.lines.suffix(max(0, grid.height - 1 - y)) { line(text) }
+        } else if let inputs = try? RunbookRunner.resolveInputs(runbook, given: given) {
+            line("Dry run (nothing called yet):", style: .bold)
+            for text in RunbookRunner.preview(runbook, inputs: inputs).dropFirst() { line("  " + text) }
+        } else {
+            line("e types the inputs; x runs it" + (runbook.risk == .read ? "." : " after a typed confirmation."), style: .dim)
+        }
+    }
+
     private func drawHelp(into grid: inout CellGrid, state: ConsoleState) {
         var y = 2
         grid.write("Keys (Esc goes back)", x: 0, y: y, style: .bold)
@@ -147,6 +233,11 @@ public struct ConsoleScreen: Sendable {
         switch state.mode {
         case .filtering(let text): grid.write("/" + text + cursor + "  (Enter keeps, Esc cancels)", x: 0, y: y, style: .bold)
         case .palette(let text): grid.write(":" + text + cursor + "  (Tab completes, Enter goes, Esc cancels)", x: 0, y: y, style: .bold)
+        case .editing(let name, let input, let text):
+            let field = state.inputName(runbook: name, index: input)
+            grid.write("\(field): " + text + cursor + "  (Enter next, Esc stops)", x: 0, y: y, style: .bold)
+        case .confirming(let name, let expected, let text):
+            grid.write("type \(expected) to run \(name): " + text + cursor + "  (Enter runs, Esc cancels)", x: 0, y: y, style: .warning)
         case .normal:
             if let message = state.message {
                 grid.write(message, x: 0, y: y, style: .warning)

@@ -10,7 +10,7 @@ public enum Sparkline {
         guard let top = points.max(), top > 0 else { return String(repeating: unicode ? "▁" : "_", count: points.count) }
         let glyphs = unicode ? blocks : ascii
         return String(points.map { value in
-            glyphs[min(glyphs.count - 1, max(0, Int((value / top) * Double(glyphs.count - 1) + 0.5)))]
+            glyphs[min(glyphs.count - 1, max(0, Format.whole((value / top) * Double(glyphs.count - 1) + 0.5)))]
         })
     }
 }

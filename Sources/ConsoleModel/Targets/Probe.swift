@@ -36,8 +36,11 @@ public struct Probe: Sendable {
     }
 
     public let target: Target
-    /// Seconds since the Unix epoch when the pass started.
+    /// Seconds since the Unix epoch when the pass started (for display: ages, uptime).
     public let at: Double
+    /// Seconds on a monotonic clock when the pass started: probes are ordered and rates
+    /// computed with it, so a wall clock stepped back or forward cannot stall or skew them.
+    public let monotonic: Double
     /// Why `/health` did not answer 200 (nil: it did).
     public let healthFailure: String?
     /// `/ready`'s report (nil when it could not be read).
@@ -47,10 +50,12 @@ public struct Probe: Sendable {
     /// How long `/health` took to answer.
     public let healthLatencyMS: Double?
 
-    public init(target: Target, at: Double, healthFailure: String?, readiness: Readiness?, metrics: MetricsText?,
+    /// `monotonic`: defaults to `at` (tests that need no clock step).
+    public init(target: Target, at: Double, monotonic: Double? = nil, healthFailure: String?, readiness: Readiness?, metrics: MetricsText?,
                 healthLatencyMS: Double? = nil) {
         self.target = target
         self.at = at
+        self.monotonic = monotonic ?? at
         self.healthFailure = healthFailure
         self.readiness = readiness
         self.metrics = metrics

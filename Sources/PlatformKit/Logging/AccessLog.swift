@@ -27,7 +27,8 @@ public struct AccessLog: Sendable {
     /// The lowest level written (`LOG_LEVEL`).
     public let threshold: Logger.Level
     private let sink: any LogSink
-    /// `,"service":…,"env":…,"instance":…,"logger":"access"`, escaped once.
+    /// `,"service":…,"env":…,"instance":…,"logger":"kisum.<service>"`, escaped once (the
+    /// logger the access line had when it went through swift-log).
     private let constantFields: String
 
     public init(service: String, environment: String, instance: String, threshold: Logger.Level, sink: any LogSink) {
@@ -37,7 +38,7 @@ public struct AccessLog: Sendable {
         fields.appendJSONField("service", service)
         fields.appendJSONField("env", environment)
         fields.appendJSONField("instance", instance)
-        fields.appendJSONField("logger", "access")
+        fields.appendJSONField("logger", "kisum.\(service)")
         constantFields = fields
     }
 
