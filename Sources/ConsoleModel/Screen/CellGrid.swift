@@ -57,6 +57,14 @@ public struct CellGrid: Sendable, Equatable {
         return column
     }
 
+    /// Writes `text` on row `y` from the left edge and moves `y` down one, above the status
+    /// line only (the last row); below it, nothing is written.
+    public mutating func writeLine(at y: inout Int, _ text: String, style: CellStyle = .plain) {
+        guard y < height - 1 else { return }
+        write(text, x: 0, y: y, style: style)
+        y += 1
+    }
+
     /// Fills row `y` from `x` to the right edge with `style` (a selection bar).
     public mutating func fill(row y: Int, from x: Int = 0, style: CellStyle) {
         guard y >= 0, y < height else { return }

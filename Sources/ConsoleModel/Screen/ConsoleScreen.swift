@@ -113,30 +113,25 @@ public struct ConsoleScreen: Sendable {
             return
         }
         var y = 2
-        func line(_ text: String, style: CellStyle = .plain) {
-            guard y < grid.height - 1 else { return }
-            grid.write(text, x: 0, y: y, style: style)
-            y += 1
-        }
-        line(row.target.id + dot + row.health.marker + (row.uptimeSeconds.map { dot + "up \(Format.age($0))" } ?? ""),
+        grid.writeLine(at: &y, row.target.id + dot + row.health.marker + (row.uptimeSeconds.map { dot + "up \(Format.age($0))" } ?? ""),
              style: healthStyle(row.health, selected: false))
-        line("management \(row.target.managementURL)" + (row.target.publicURL.map { dot + "public \($0)" } ?? ""), style: .dim)
-        if case .down(let reason) = row.health { line("down: \(reason)", style: .critical) }
-        line("requests/s \(Format.rate(row.rates?.requestsPerSecond))" + dot + "5xx \(Format.percent(row.rates?.serverErrorRatio))" + dot
+        grid.writeLine(at: &y, "management \(row.target.managementURL)" + (row.target.publicURL.map { dot + "public \($0)" } ?? ""), style: .dim)
+        if case .down(let reason) = row.health { grid.writeLine(at: &y, "down: \(reason)", style: .critical) }
+        grid.writeLine(at: &y, "requests/s \(Format.rate(row.rates?.requestsPerSecond))" + dot + "5xx \(Format.percent(row.rates?.serverErrorRatio))" + dot
              + "p50 \(Format.milliseconds(row.rates?.p50MS)) ms" + dot + "p99 \(Format.milliseconds(row.rates?.p99MS)) ms")
         y += 1
-        line("READINESS CHECK         STATE  CRITICAL  LATENCY  ERROR", style: .bold)
+        grid.writeLine(at: &y, "READINESS CHECK         STATE  CRITICAL  LATENCY  ERROR", style: .bold)
         for check in probe?.readiness?.checks ?? [] {
             let state = check.passed ? "ok" : "FAIL"
             let text = Format.fit(check.name, 23) + " " + Format.fit(state, 6) + " " + Format.fit(check.critical ? "yes" : "no", 9) + " "
                 + Format.fit(Format.milliseconds(check.latencyMS) + " ms", 8, right: true) + " " + (check.error ?? "")
-            line(text, style: check.passed ? .plain : (check.critical ? .critical : .warning))
+            grid.writeLine(at: &y, text, style: check.passed ? .plain : (check.critical ? .critical : .warning))
         }
-        if probe?.readiness == nil { line("(readiness not read)", style: .dim) }
+        if probe?.readiness == nil { grid.writeLine(at: &y, "(readiness not read)", style: .dim) }
         y += 1
         let facts = ServiceFacts(metrics: probe?.metrics, at: probe?.at ?? now).lines
-        if !facts.isEmpty { line("OF NOTE", style: .bold) }
-        for fact in facts { line(fact) }
+        if !facts.isEmpty { grid.writeLine(at: &y, "OF NOTE", style: .bold) }
+        for fact in facts { grid.writeLine(at: &y, fact) }
     }
 
     private func drawAlerts(into grid: inout CellGrid, alerts: [ConsoleAlert]) {
@@ -184,20 +179,15 @@ public struct ConsoleScreen: Sendable {
             return
         }
         var y = 2
-        func line(_ text: String, style: CellStyle = .plain) {
-            guard y < grid.height - 1 else { return }
-            grid.write(text, x: 0, y: y, style: style)
-            y += 1
-        }
-        line(runbook.title + dot + runbook.risk.rawValue.uppercased(), style: runbook.risk == .destructive ? .critical : .bold)
-        line(runbook.summary, style: .dim)
+        grid.writeLine(at: &y, runbook.title + dot + runbook.risk.rawValue.uppercased(), style: runbook.risk == .destructive ? .critical : .bold)
+        grid.writeLine(at: &y, runbook.summary, style: .dim)
         y += 1
         let given = state.runbookInputs[runbook.name] ?? [:]
         for input in runbook.inputs {
             let value = given[input.name].map { "= \($0)" } ?? input.default.map { "= \($0) (default)" } ?? "(required)"
-            line("  \(input.name) \(value)" + dot + input.summary, style: given[input.name] == nil && input.default == nil ? .warning : .plain)
+            grid.writeLine(at: &y, "  \(input.name) \(value)" + dot + input.summary, style: given[input.name] == nil && input.default == nil ? .warning : .plain)
         }
-        if runbook.inputs.isEmpty { line("  (no inputs)", style: .dim) }
+        if runbook.inputs.isEmpty { grid.writeLine(at: &y, "  (no inputs)", style: .dim) }
         y += 1
         if let activity {
             let style: CellStyle = switch activity.state {
@@ -205,13 +195,13 @@ public struct ConsoleScreen: Sendable {
             case .succeeded: .good
             case .failed: .critical
             }
-            line(activity.state == .running ? "RUNNING" : (activity.state == .succeeded ? "DONE" : "STOPPED"), style: style)
-            for text in activity.lines.suffix(max(0, grid.height - 1 - y)) { line(text) }
+            grid.writeLine(at: &y, activity.state == .running ? "RUNNING" : (activity.state == .succeeded ? "DONE" : "STOPPED"), style: style)
+            for text in activity.lines.suffix(max(0, grid.height - 1 - y)) { grid.writeLine(at: &y, text) }
         } else if let inputs = try? RunbookRunner.resolveInputs(runbook, given: given) {
-            line("Dry run (nothing called yet):", style: .bold)
-            for text in RunbookRunner.preview(runbook, inputs: inputs).dropFirst() { line("  " + text) }
+            grid.writeLine(at: &y, "Dry run (nothing called yet):", style: .bold)
+            for text in RunbookRunner.preview(runbook, inputs: inputs).dropFirst() { grid.writeLine(at: &y, "  " + text) }
         } else {
-            line("e types the inputs; x runs it" + (runbook.risk == .read ? "." : " after a typed confirmation."), style: .dim)
+            grid.writeLine(at: &y, "e types the inputs; x runs it" + (runbook.risk == .read ? "." : " after a typed confirmation."), style: .dim)
         }
     }
 
