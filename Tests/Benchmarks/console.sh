@@ -10,7 +10,7 @@ bench_console() {
     tmux new-session -d -s "$session" -x 80 -y 24 \
         "TERM=xterm-256color $bin/kisum-console --state $STATE --runbooks $ROOT/runbooks --interval 2"
     sleep 2
-    pid="$(pgrep -f "$bin/kisum-console --state" | head -n 1)"
+    pid="$(pgrep -n -x kisum-console)"
     [ -n "$pid" ] || { tmux kill-session -t "$session" 2>/dev/null; die "kisum-console did not start"; }
     sleep 8
     local cpu rss

@@ -22,12 +22,22 @@ public struct MetricsText: Sendable {
     }
 
     /// Parses the text exposition format (0.0.4). Comments, lines it cannot read and
-    /// non-finite values are skipped (a console shows what it can; it never fails on one odd line).
+    /// non-finite values are skipped (a console shows what it can; it never fails on one odd
+    /// line). Reads bytes, not characters: a daemon's scrape is thousands of ASCII lines.
     public init(parsing text: String) {
         var samples: [MetricSample] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.first == "#" { continue }
-            if let sample = Self.parse(line: line) { samples.append(sample) }
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                if end > start && bytes[start] != UInt8(ascii: "#"),
+                   let sample = Self.parse(line: UnsafeBufferPointer(rebasing: bytes[start..<end])) {
+                    samples.append(sample)
+                }
+                start = end + 1
+            }
         }
         self.init(samples: samples)
     }
@@ -46,44 +56,51 @@ public struct MetricsText: Sendable {
     /// The first sample named `name` (a gauge without labels, typically).
     public func value(_ name: String) -> Double? { byName[name]?.first?.value }
 
-    static func parse(line: Substring) -> MetricSample? {
-        var rest = line[...]
-        let name = rest.prefix { $0 != "{" && $0 != " " }
-        guard !name.isEmpty else { return nil }
-        rest = rest.dropFirst(name.count)
+    static func parse(line: UnsafeBufferPointer<UInt8>) -> MetricSample? {
+        let count = line.count, quote = UInt8(ascii: "\""), space = UInt8(ascii: " ")
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
+        var index = 0
+        while index < count && line[index] != UInt8(ascii: "{") && line[index] != space { index += 1 }
+        guard index > 0 else { return nil }
+        let name = text(0..<index)
         var labels: [String: String] = [:]
-        if rest.first == "{" {
-            rest = rest.dropFirst()
-            while let first = rest.first, first != "}" {
-                if first == "," || first == " " { rest = rest.dropFirst(); continue }
-                let key = rest.prefix { $0 != "=" }
-                rest = rest.dropFirst(key.count)
-                guard rest.first == "=", rest.dropFirst().first == "\"" else { return nil }
-                rest = rest.dropFirst(2)
-                var value = ""
-                var escaped = false
-                while let character = rest.first {
-                    rest = rest.dropFirst()
+        if index < count && line[index] == UInt8(ascii: "{") {
+            index += 1
+            while index < count && line[index] != UInt8(ascii: "}") {
+                if line[index] == UInt8(ascii: ",") || line[index] == space { index += 1; continue }
+                let keyStart = index
+                while index < count && line[index] != UInt8(ascii: "=") { index += 1 }
+                guard index + 1 < count, line[index + 1] == quote else { return nil }
+                let key = text(keyStart..<index)
+                index += 2
+                var value: [UInt8] = [], escaped = false, closed = false
+                while index < count {
+                    let byte = line[index]
+                    index += 1
                     if escaped {
-                        value.append(character == "n" ? "\n" : character)
+                        value.append(byte == UInt8(ascii: "n") ? 0x0A : byte)
                         escaped = false
-                    } else if character == "\\" {
+                    } else if byte == UInt8(ascii: "\\") {
                         escaped = true
-                    } else if character == "\"" {
+                    } else if byte == quote {
+                        closed = true
                         break
                     } else {
-                        value.append(character)
+                        value.append(byte)
                     }
                 }
-                labels[String(key)] = value
+                guard closed else { return nil }
+                labels[key] = String(decoding: value, as: UTF8.self)
             }
-            guard rest.first == "}" else { return nil }
-            rest = rest.dropFirst()
+            guard index < count else { return nil }
+            index += 1
         }
-        let fields = rest.split(separator: " ", omittingEmptySubsequences: true)
+        while index < count && line[index] == space { index += 1 }
+        var end = index
+        while end < count && line[end] != space { end += 1 }
         // Non-finite values (NaN, ±Inf) say nothing a console can show: dropped.
-        guard let text = fields.first, let value = Self.number(text), value.isFinite else { return nil }
-        return MetricSample(name: String(name), labels: labels, value: value)
+        guard end > index, let value = Self.number(Substring(text(index..<end))), value.isFinite else { return nil }
+        return MetricSample(name: name, labels: labels, value: value)
     }
 
     static func number(_ text: Substring) -> Double? {

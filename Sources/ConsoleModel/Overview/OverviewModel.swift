@@ -9,6 +9,9 @@ public struct OverviewModel: Sendable {
     private var previous: [Target: Probe] = [:]
     private var history: [Target: [Double]] = [:]
     private var lastSeen: [Target: Double] = [:]
+    /// Each target's rates between its last two scrapes, computed once per probe (screens read
+    /// rows every frame).
+    private var currentRates: [Target: TrafficRates] = [:]
 
     public init(targets: [Target]) {
         self.targets = targets
@@ -24,7 +27,8 @@ public struct OverviewModel: Sendable {
         }
         latest[probe.target] = probe
         if probe.healthFailure == nil { lastSeen[probe.target] = probe.at }
-        if let rates = rates(of: probe.target) {
+        currentRates[probe.target] = rates(of: probe.target)
+        if let rates = currentRates[probe.target] {
             var points = history[probe.target] ?? []
             points.append(rates.requestsPerSecond)
             if points.count > Self.historyLength { points.removeFirst(points.count - Self.historyLength) }
@@ -39,7 +43,7 @@ public struct OverviewModel: Sendable {
             let started = probe?.metrics?.value("kisum_process_start_time_seconds")
             return DaemonRow(target: target, health: DaemonHealth(probe: probe),
                              uptimeSeconds: both(probe?.at, started).map { max(0, $0.0 - $0.1) },
-                             rates: rates(of: target), history: history[target] ?? [], lastSeen: lastSeen[target])
+                             rates: currentRates[target], history: history[target] ?? [], lastSeen: lastSeen[target])
         }
     }
 
