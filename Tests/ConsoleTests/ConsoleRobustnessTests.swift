@@ -33,3 +33,25 @@ import Testing
         #expect(model.rows[0].health == .down(reason: "connection refused"))
     }
 }
+
+extension ConsoleRobustnessTests {
+    /// Auth's access-feed long polls are held open by design: counted as requests, but their
+    /// hold time is not shown as the daemon's latency.
+    @Test func longPollsCountButDoNotSetTheLatency() throws {
+        func scrape(_ polls: Int, _ reads: Int) -> MetricsText {
+            MetricsText(parsing: """
+                kisum_http_requests_total{listener="management",route="/internal/v1/access-feed",method="GET",status="200"} \(polls)
+                kisum_http_requests_total{listener="public",route="/x",method="GET",status="200"} \(reads)
+                kisum_http_request_duration_seconds_bucket{listener="management",route="/internal/v1/access-feed",method="GET",le="0.005"} 0
+                kisum_http_request_duration_seconds_bucket{listener="management",route="/internal/v1/access-feed",method="GET",le="0.25"} \(polls)
+                kisum_http_request_duration_seconds_bucket{listener="management",route="/internal/v1/access-feed",method="GET",le="+Inf"} \(polls)
+                kisum_http_request_duration_seconds_bucket{listener="public",route="/x",method="GET",le="0.005"} \(reads)
+                kisum_http_request_duration_seconds_bucket{listener="public",route="/x",method="GET",le="0.25"} \(reads)
+                kisum_http_request_duration_seconds_bucket{listener="public",route="/x",method="GET",le="+Inf"} \(reads)
+                """)
+        }
+        let rates = try #require(TrafficRates(from: scrape(0, 0), to: scrape(90, 10), seconds: 1))
+        #expect(rates.requestsPerSecond == 100)
+        #expect(try #require(rates.p99MS) <= 5)
+    }
+}

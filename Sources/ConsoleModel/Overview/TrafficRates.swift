@@ -1,5 +1,6 @@
 /// Requests per second, the 5xx share and latency percentiles between two scrapes of a
-/// daemon's `/metrics` (counter and histogram deltas; the probes' own requests left out).
+/// daemon's `/metrics` (counter and histogram deltas; the probes' own requests left out, long
+/// polls left out of the percentiles).
 public struct TrafficRates: Sendable, Equatable {
     public let requestsPerSecond: Double
     /// 5xx answers as a share of all answers (0…1); nil without requests.
@@ -19,7 +20,13 @@ public struct TrafficRates: Sendable, Equatable {
     /// Routes the console and probes call: their traffic is not the service's.
     static let probeRoutes: Set<String> = ["/health", "/ready", "/metrics"]
 
+    /// Long polls: held open by design (Auth's access feed answers after up to its heartbeat),
+    /// so their duration is not latency; they count as requests, not in the percentiles.
+    static let longPollRoutes: Set<String> = ["/internal/v1/access-feed"]
+
     static func served(_ sample: MetricSample) -> Bool { !probeRoutes.contains(sample.labels["route"] ?? "") }
+
+    static func timed(_ sample: MetricSample) -> Bool { served(sample) && !longPollRoutes.contains(sample.labels["route"] ?? "") }
 
     /// The rates from `before` to `after`, `seconds` apart; nil when either scrape is missing
     /// or no time passed.
@@ -38,8 +45,8 @@ public struct TrafficRates: Sendable, Equatable {
         let requests = increase(total(before, errorsOnly: false), total(after, errorsOnly: false))
         let errors = increase(total(before, errorsOnly: true), total(after, errorsOnly: true))
         let buckets = HistogramQuantile.increase(
-            from: HistogramQuantile.buckets(Self.latency, in: before, where: Self.served),
-            to: HistogramQuantile.buckets(Self.latency, in: after, where: Self.served))
+            from: HistogramQuantile.buckets(Self.latency, in: before, where: Self.timed),
+            to: HistogramQuantile.buckets(Self.latency, in: after, where: Self.timed))
         self.init(requestsPerSecond: requests / seconds,
                   serverErrorRatio: requests > 0 ? min(1, errors / requests) : nil,
                   p50MS: HistogramQuantile.quantile(0.5, buckets: buckets).map { $0 * 1000 },
