@@ -108,9 +108,6 @@ public final class KeyRing: Sendable {
         state.withLockedValue { state in state.keys.filter { $0.state != .retired && state.publishedKids.contains($0.material.kid) } }
     }
 
-    /// The JWKS document.
-    public func jwks() -> JWKSDocument { JWKSDocument(keys: published.map(\.material.publicJWK)) }
-
     /// The JWKS document encoded as served; encoded once per set of published keys.
     public func jwksBody() throws -> ByteBuffer {
         let keys = published
