@@ -193,6 +193,9 @@ let package = Package(
         .target(name: "ConsoleModel", dependencies: ["RunbookEngine"], swiftSettings: strict),
         // The runbook engine: runbook files (YAML), validation, inputs, dry run, execution through
         // the Admin API as the operator; no terminal code.
+        // The service inventory (daemons/inventory.yml) and everything generated from it.
+        .target(name: "PlatformInventory", dependencies: ["PlatformDaemon", "PlatformKit", "ConsoleModel", .product(name: "Yams", package: "Yams")],
+                swiftSettings: strict),
         .target(name: "RunbookEngine", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "ConsoleCollectors", dependencies: ["ConsoleModel", "RunbookEngine", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioFoundation],
                 swiftSettings: strict),
@@ -218,8 +221,8 @@ let package = Package(
             name: "kisum-ops",
             dependencies: ["PlatformDaemon", "CanaryService", "CoreService", "AuthService", "AdminService", "BasicService", "FinanceService", "MarketService",
                            "TouringService", "VenueService", "AIService", "PlatformSmoke", "PlatformKit",
-                           "PlatformPostgres", "ServiceAuth", "ConsoleModel", "ConsoleCollectors", "RunbookEngine", .argumentParser, .asyncHTTPClient, .crypto,
-                           .httpTypes, .nioCore, .nioHTTP1],
+                           "PlatformPostgres", "ServiceAuth", "ConsoleModel", "ConsoleCollectors", "RunbookEngine", "PlatformInventory", .argumentParser,
+                           .asyncHTTPClient, .crypto, .httpTypes, .nioCore, .nioHTTP1],
             swiftSettings: strict),
 
         // Tests. `PlatformTesting` reaches the real PostgreSQL and Redis that `./kisum test` starts.
@@ -239,6 +242,12 @@ let package = Package(
         .testTarget(
             name: "AccessControlTests",
             dependencies: ["AccessControl", "PlatformKit", "PlatformTesting", .nioConcurrency],
+            swiftSettings: strict),
+        .testTarget(
+            name: "InventoryTests",
+            dependencies: ["PlatformInventory", "PlatformDaemon", "PlatformKit", "PlatformTesting", "ServiceAuth", "ServiceWorlds", "CoreService", "AuthService", "AdminService",
+                           "CanaryService", "BasicService", "FinanceService", "MarketService", "TouringService", "VenueService", "AIService",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
         .testTarget(
             name: "RunbookEngineTests",

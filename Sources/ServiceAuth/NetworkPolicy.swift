@@ -1,5 +1,6 @@
 /// The platform's network matrix (spec: "which services can talk to which others"): for
-/// each callee, the services allowed to call its internal routes.
+/// each callee, the services allowed to call its internal routes. The table itself,
+/// `allowedCallers`, is generated from `daemons/inventory.yml` (NetworkPolicy+Matrix.swift).
 public enum NetworkPolicy {
     /// Business backends, which may call Auth's internal access routes.
     public static let businessBackends: Set<String> = ["basic", "finance", "market", "touring", "venue", "ai"]
@@ -7,14 +8,6 @@ public enum NetworkPolicy {
     /// Services that enforce users' access with the shared layer: they follow Auth's change
     /// feed and ask Auth for decisions it cannot vouch for (the canary is the reference).
     public static let accessEnforcers: Set<String> = businessBackends.union(["canary"])
-
-    /// Callers allowed per callee. Anything not listed is denied.
-    public static let allowedCallers: [String: Set<String>] = [
-        "core": ["auth", "admin"],
-        // Core calls Auth only to deliver entitlement invalidation signals (its outbox).
-        "auth": Set(["admin", "core"]).union(accessEnforcers),
-        "canary": ["canary", "admin"],
-    ]
 
     /// The callers `callee` accepts on its internal routes.
     public static func callers(of callee: String) -> Set<String> {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlatformDaemon
+import PlatformInventory
 import PlatformKit
 
 /// `kisum-ops config`: the variables each daemon reads, generated from its declarations.
@@ -35,7 +36,7 @@ struct ConfigCommand: ParsableCommand {
             case .defaulted(let value): lines.append("#\(key.name)=\(value)")
             case .optional: lines.append("#\(key.name)=")
             case .required, .localDefault:
-                lines.append(key.isSecret ? "\(key.name)_FILE=/run/secrets/kisum-\(spec.service)/\(key.name.lowercased())" : "\(key.name)=")
+                lines.append(key.isSecret ? "\(key.name)_FILE=\(SystemdCredentials.runtimePath(service: spec.service, secret: key.name))" : "\(key.name)=")
             }
         }
         return lines.joined(separator: "\n") + "\n"

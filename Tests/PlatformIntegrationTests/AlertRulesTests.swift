@@ -15,9 +15,27 @@ import Testing
         #expect(test.status == 0, "\(test.output)")
     }
 
+    /// Production pages reach the pager; the same alert elsewhere, and every ticket, a ticket.
+    @Test func alertmanagerRoutesPagesAndTickets() async throws {
+        let config = folder.appendingPathComponent("alertmanager.yml").path
+        let check = try await ChildProcess.run("/usr/bin/amtool", ["check-config", config])
+        #expect(check.status == 0, "\(check.output)")
+        for (labels, receiver) in [(["severity=page", "environment=production"], "page"), (["severity=page", "environment=staging"], "ticket"),
+                                   (["severity=ticket", "environment=production"], "ticket"), (["alertname=Unlabelled"], "ticket")] {
+            let route = try await ChildProcess.run("/usr/bin/amtool", ["config", "routes", "test", "--config.file=\(config)",
+                                                                       "--verify.receivers=\(receiver)"] + labels)
+            #expect(route.status == 0, "\(labels) should reach \(receiver): \(route.output)")
+        }
+        // Every rule says whether it pages.
+        let rules = try String(contentsOf: folder.appendingPathComponent("kisum.rules.yml"), encoding: .utf8)
+        let alerts = rules.components(separatedBy: "- alert:").count - 1
+        #expect(alerts >= 20 && alerts == rules.matches(of: /severity: (page|ticket)/).count)
+    }
+
     @Test func everyWatchedMetricIsExported() throws {
         let rules = try String(contentsOf: folder.appendingPathComponent("kisum.rules.yml"), encoding: .utf8)
-        let watched = Set(rules.matches(of: /kisum_[a-z_]+/).map { String($0.output) })
+        // A histogram is watched through its series (`_bucket`, `_sum`, `_count`).
+        let watched = Set(rules.matches(of: /kisum_[a-z_]+/).map { String($0.output).replacing(/_(bucket|sum|count)$/, with: "") })
         #expect(watched.count >= 10)
         var exported = Set<String>()
         let sources = TestEnvironment.root.appendingPathComponent("Sources")

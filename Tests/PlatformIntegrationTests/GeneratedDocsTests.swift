@@ -34,7 +34,7 @@ import Testing
             let assignments = committed.split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains("=") }
             for line in assignments {
                 let value = line.split(separator: "=", maxSplits: 1).dropFirst().first ?? ""
-                #expect(value.isEmpty || line.contains("_FILE=/run/secrets/"), "\(line)")
+                #expect(value.isEmpty || line.contains("_FILE=/run/credentials/kisum@\(service).service/"), "\(line)")
             }
         }
     }

@@ -1,0 +1,36 @@
+import Foundation
+import PlatformInventory
+import PlatformTesting
+import Testing
+
+/// The template unit with each daemon's credentials drop-in: valid for systemd, and sandboxed
+/// to an exposure score of at most 1.5 (`systemd-analyze security`; 6.5 before hardening).
+@Suite struct SystemdUnitTests {
+    @Test func everyDaemonsUnitVerifiesAndStaysSandboxed() async throws {
+        let inventory = try Inventory.load(from: TestEnvironment.root.appendingPathComponent("daemons/inventory.yml"))
+        let template = try String(contentsOf: TestEnvironment.root.appendingPathComponent("daemons/systemd/kisum@.service"), encoding: .utf8)
+        let folder = TestEnvironment.scratch.appendingPathComponent("units-\(UUID().uuidString)")
+        let binaries = folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: binaries, withIntermediateDirectories: true)
+        for service in inventory.services {
+            let unit = "kisum@\(service.name).service"
+            // verify wants the program to exist: a stand-in at another path, the rest as committed.
+            let program = binaries.appendingPathComponent("kisum-\(service.name)")
+            try FileManager.default.copyItem(atPath: "/bin/true", toPath: program.path)
+            try template.replacingOccurrences(of: "ExecStart=/opt/kisum/bin/kisum-%i", with: "ExecStart=\(binaries.path)/kisum-%i")
+                .write(to: folder.appendingPathComponent(unit), atomically: true, encoding: .utf8)
+            let dropIn = folder.appendingPathComponent("\(unit).d")
+            try FileManager.default.createDirectory(at: dropIn, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: TestEnvironment.root.appendingPathComponent(SystemdCredentials(service: service).path),
+                                             to: dropIn.appendingPathComponent("credentials.conf"))
+            let verify = try await ChildProcess.run("/usr/bin/systemd-analyze", ["verify", folder.appendingPathComponent(unit).path])
+            #expect(verify.status == 0, "\(unit): \(verify.output)")
+            let security = try await ChildProcess.run("/usr/bin/systemd-analyze", ["security", "--offline=true", "--threshold=15",
+                                                                                   folder.appendingPathComponent(unit).path])
+            #expect(security.status == 0, "\(unit) exposure above 1.5: \(security.output.suffix(400))")
+            let loaded = try String(contentsOf: dropIn.appendingPathComponent("credentials.conf"), encoding: .utf8)
+            #expect(loaded.components(separatedBy: "LoadCredential=").count - 1 == service.secrets.count, "\(unit)")
+        }
+        #expect(!template.contains("SupplementaryGroups"), "secrets are per-unit credentials, not a shared group")
+    }
+}
