@@ -28,7 +28,7 @@ public struct StaleFile: Sendable, Equatable, CustomStringConvertible {
 
 extension Inventory {
     /// Folders that hold only generated files (anything else in them is orphaned).
-    public static let generatedFolders = ["daemons/ingress", "daemons/dns", "daemons/prometheus", "daemons/console", "daemons/kubernetes"]
+    public static let generatedFolders = ["daemons/ingress", "daemons/dns", "daemons/prometheus", "daemons/console", "daemons/kubernetes", "daemons/postgres"]
 
     /// Every file generated from this inventory.
     public func outputs() throws -> [GeneratedFile] {
@@ -47,6 +47,9 @@ extension Inventory {
                 files.append(GeneratedFile(path: "daemons/ingress/\(environment.name).nginx.conf",
                                            contents: NginxConfiguration.main(include: "\(environment.name).conf", foreground: false)))
             }
+            let postgres = PostgresAccessConfiguration(inventory: self, environment: environment)
+            files.append(GeneratedFile(path: "daemons/postgres/\(environment.name).pg_hba.conf", contents: postgres.hba()))
+            files.append(GeneratedFile(path: "daemons/postgres/\(environment.name).conf", contents: postgres.settings()))
             let zone = DNSZone(inventory: self, environment: environment)
             if zone.isNeeded { files.append(GeneratedFile(path: "daemons/dns/\(environment.name).zone", contents: zone.render())) }
             files.append(GeneratedFile(path: "daemons/prometheus/\(environment.name).yml",

@@ -82,11 +82,12 @@ private struct EnvironmentSpec: Decodable {
     let dnsTTL: Int
     let httpPort: Int?
     let httpsPort: Int?
+    let postgres: InventoryEnvironment.Postgres
 
     enum CodingKeys: String, CodingKey {
         case zone, hosting, namespace, tls
         case upstreamHost = "upstream_host", ingressAddress = "ingress_address", dnsTTL = "dns_ttl"
-        case httpPort = "http_port", httpsPort = "https_port"
+        case httpPort = "http_port", httpsPort = "https_port", postgres
     }
 }
 
@@ -126,7 +127,7 @@ private struct ServiceSpec: Decodable {
 extension InventoryEnvironment {
     fileprivate init(name: String, spec: EnvironmentSpec) {
         self.init(name: name, zone: spec.zone, hosting: spec.hosting, namespace: spec.namespace, upstreamHost: spec.upstreamHost,
-                  ingressAddress: spec.ingressAddress, tls: spec.tls, dnsTTL: spec.dnsTTL,
+                  ingressAddress: spec.ingressAddress, tls: spec.tls, dnsTTL: spec.dnsTTL, postgres: spec.postgres,
                   httpPort: spec.httpPort ?? 80, httpsPort: spec.httpsPort ?? 443)
     }
 }

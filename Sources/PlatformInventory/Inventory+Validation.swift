@@ -45,6 +45,13 @@ extension Inventory {
                 throw InventoryError("\(context): replicas need 1 ≤ min ≤ max")
             }
         }
+        for environment in environments {
+            let budget = connectionBudget(in: environment)
+            guard budget.fits else {
+                throw InventoryError("environments.\(environment.name): the pools need \(budget.total) PostgreSQL connections at most replicas, "
+                                     + "above max_connections \(budget.maxConnections) less \(budget.reserved) reserved")
+            }
+        }
         for reader in managementReaders where !serviceNames.contains(reader) && !Self.externalReaders.contains(reader) {
             throw InventoryError("management_readers: \(reader) is neither a service nor one of \(Self.externalReaders.sorted())")
         }
@@ -76,6 +83,9 @@ extension InventoryEnvironment {
         guard labels.count >= 2, labels.allSatisfy(Inventory.isLabel) else { throw InventoryError("\(context): zone \(zone) is not a domain") }
         guard (1...65535).contains(httpPort), (1...65535).contains(httpsPort), httpPort != httpsPort else {
             throw InventoryError("\(context): http_port and https_port must be two different ports")
+        }
+        guard postgres.reserved >= 5, postgres.maxConnections > postgres.reserved else {
+            throw InventoryError("\(context): postgres needs max_connections above a reserve of at least 5")
         }
         guard dnsTTL >= 30, dnsTTL <= 86_400 else { throw InventoryError("\(context): dns_ttl must be 30–86400 seconds") }
         switch hosting {

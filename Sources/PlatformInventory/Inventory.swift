@@ -54,12 +54,27 @@ public struct InventoryEnvironment: Sendable, Equatable {
     public let ingressAddress: String
     public let tls: TLS
     public let dnsTTL: Int
+    /// The environment's PostgreSQL cluster (one per environment, every service's database on it).
+    public let postgres: Postgres
     /// The ingress's ports (80 and 443 unless the inventory says otherwise, as local does).
     public let httpPort: Int
     public let httpsPort: Int
 
     /// `label.zone`.
     public func hostname(_ label: String) -> String { "\(label).\(zone)" }
+
+    public struct Postgres: Sendable, Equatable, Decodable {
+        /// The server's `max_connections`.
+        public let maxConnections: Int
+        /// Kept free of every pool: superusers, backups, the console, a migration by hand.
+        public let reserved: Int
+        /// The address range the daemons connect from (`pg_hba.conf`).
+        public let clients: String
+
+        enum CodingKeys: String, CodingKey {
+            case maxConnections = "max_connections", reserved, clients
+        }
+    }
 }
 
 /// A frontend the ingress serves (its files are built elsewhere).

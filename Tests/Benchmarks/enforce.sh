@@ -140,10 +140,16 @@ CONF
         start_canary "cut-$level" "$cut_port" "$cut_mgmt" "http://127.0.0.1:$gate_port" "$level"
         run_wrk64 "[$level] canary GET /health (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$port/health"
         profile "$level-unenforced" "$canary_pid"
-        run_wrk64 "[$level] note read, unenforced" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
+        run_wrk64 "[$level] note read, unenforced (no token sent)" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
+        # The same requests as the enforced row (token and x-org sent, not checked): what the
+        # layer costs, apart from the larger request it is sent.
+        run_wrk64 "[$level] note read, unenforced, same request" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
+            PATH_PREFIX=/v1 TOKENS="$tmp/tokens"
         profile "$level-enforced" "$canary_pid"
         run_wrk64 "[$level] note read, enforced, warm" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
             PATH_PREFIX=/v1/enforced TOKENS="$tmp/tokens"
+        # BENCH_ROWS=notes: only the note rows above (with BENCH_PERF, to profile the access layer).
+        [ "${BENCH_ROWS:-all}" = notes ] && continue
         stop_redis "$tmp/redis"
         run_wrk64 "[$level] note read, unenforced, Redis stopped" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
         run_wrk64 "[$level] note read, enforced, Redis stopped" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
@@ -173,6 +179,7 @@ CONF
         run_wrk64 "[$level] auth POST /auth/login" "$ROOT/Tests/Benchmarks/auth-login.lua" "http://127.0.0.1:$a_port" PASSWORD="$password"
         echo "[$level] enforced decisions from memory: $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_from_memory_total //p') of $(curl -sf "http://127.0.0.1:$mgmt/metrics" | sed -n 's/^kisum_access_decisions_total //p')"
     done
+    [ "${BENCH_ROWS:-all}" = notes ] && return 0
     say "propagation: session revoked in Auth → refused at the canary (200 each)"
     "$bin/kisum-ops" auth measure-propagation --url "http://127.0.0.1:$auth_mgmt" --key-file "$tmp/admin.key" \
         --route "http://127.0.0.1:$port/v1/enforced/notes/1" --tokens "$tmp/revoke-direct" | sed -n 's/^RESULT /propagation, feed healthy: /p'

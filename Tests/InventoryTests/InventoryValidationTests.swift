@@ -6,8 +6,10 @@ import Testing
 @Suite struct InventoryValidationTests {
     static let valid = """
     environments:
-      local: { zone: kisum.localhost, hosting: processes, upstream_host: 127.0.0.1, ingress_address: 127.0.0.1, tls: local-ca, dns_ttl: 60 }
-      production: { zone: kisum.io, hosting: kubernetes, namespace: kisum-production, ingress_address: 203.0.113.10, tls: acme, dns_ttl: 300 }
+      local: { zone: kisum.localhost, hosting: processes, upstream_host: 127.0.0.1, ingress_address: 127.0.0.1, tls: local-ca, dns_ttl: 60,
+               postgres: { max_connections: 100, reserved: 10, clients: 127.0.0.1/32 } }
+      production: { zone: kisum.io, hosting: kubernetes, namespace: kisum-production, ingress_address: 203.0.113.10, tls: acme, dns_ttl: 300,
+                    postgres: { max_connections: 200, reserved: 20, clients: 10.0.0.0/8 } }
     frontends:
       app: { host: app, summary: Main frontend }
     services:
@@ -67,6 +69,8 @@ import Testing
         ("management_readers: [monitoring]", "management_readers: [mallory]", "mallory is neither a service"),
         ("hosting: processes", "hosting: lambda", "environments.local: hosting"),
         ("    summary: Core\n", "", "missing summary"),
+        // Auth at 8 instances of (10 + 2) and Core at 4 of (10 + 2), plus two migrations: 146 of 180.
+        ("max_connections: 200, reserved: 20", "max_connections: 160, reserved: 20", "need 146 PostgreSQL connections"),
     ])
     func aWrongInventoryIsRefusedNamingTheProblem(original: String, replacement: String, expected: String) {
         let text = Self.valid.replacingFirst(original, with: replacement)

@@ -10,7 +10,10 @@ public enum BearerToken {
         guard scheme.count == 7, zip(scheme, "bearer ".utf8).allSatisfy({ $0 == $1 || ($1 != UInt8(ascii: " ") && $0 | 0x20 == $1) })
         else { return nil }
         let token = HeaderText.trimmed(header.dropFirst(7))
-        guard !token.isEmpty, token.utf8.count <= maximumLength, !token.utf8.contains(UInt8(ascii: " ")) else { return nil }
+        guard !token.isEmpty, token.utf8.count <= maximumLength else { return nil }
+        // A byte scan of the contiguous text (the generic scan of a substring's view cost 1 % of a request).
+        let space = UInt8(ascii: " ")
+        guard !(token.utf8.withContiguousStorageIfAvailable { $0.contains(space) } ?? token.utf8.contains(space)) else { return nil }
         return String(token)
     }
 }

@@ -1,3 +1,4 @@
+import PlatformKit
 import Foundation
 
 /// The company a request names in `x-org`: its id or its slug, normalised once (trimmed,
@@ -11,7 +12,7 @@ public struct OrgReference: Sendable, Hashable, CustomStringConvertible {
     /// nil when `raw` is neither a UUID nor a slug (`[a-z0-9][a-z0-9-]{1,62}`).
     public init?(_ raw: String) {
         let text = HeaderText.trimmed(Substring(raw)).lowercased()
-        if let id = UUID(uuidString: text) {
+        if let id = UUID(text: text) {
             self.id = id
             self.value = id.uuidString.lowercased()
             return

@@ -55,7 +55,7 @@ public final class AccessEnforcer: Sendable {
             throw PlatformError(AccessError.tokenMissing, "Send an access token as Authorization: Bearer.")
         }
         let (claims, kid) = try await verifier.verifyWithKey(token)
-        guard let user = UUID(uuidString: claims.sub.value), let session = UUID(uuidString: claims.sid) else {
+        guard let user = UUID(text: claims.sub.value), let session = UUID(text: claims.sid) else {
             throw PlatformError(AccessError.tokenInvalid, "The access token is not valid.")
         }
         return VerifiedIdentity(userID: user, sessionID: session, keyID: kid)

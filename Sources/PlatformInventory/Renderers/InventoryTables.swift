@@ -9,7 +9,7 @@ public struct InventoryTables: Sendable {
     public func render() -> String {
         var out = GeneratedText.markdownHeader(what: "the inventory's tables")
         out += "# Platform inventory\n\n"
-        out += environments() + services() + network() + secrets() + restore()
+        out += environments() + services() + network() + secrets() + restore() + connections()
         return out
     }
 
@@ -60,6 +60,16 @@ public struct InventoryTables: Sendable {
             ["Priority", "Service", "Database", "RPO", "RTO", "Owner"],
             inventory.services.sorted { ($0.restore.priority, $0.name) < ($1.restore.priority, $1.name) }.map { service in
                 ["\(service.restore.priority)", service.name, service.database ?? "—", service.restore.rpo, service.restore.rto, service.owner]
+            })
+    }
+
+    private func connections() -> String {
+        "## PostgreSQL connection budget\n\nEvery pool at the autoscalers' maximum (pool + \(ConnectionBudget.outsidePool) outside it per instance), "
+            + "plus one migration per database, against `max_connections` less a reserve.\n\n" + table(
+            ["Environment", "Largest use", "Available", "max_connections", "Reserved"],
+            inventory.environments.map { environment in
+                let budget = inventory.connectionBudget(in: environment)
+                return [environment.name, "\(budget.total)", "\(budget.available)", "\(budget.maxConnections)", "\(budget.reserved)"]
             })
     }
 

@@ -56,6 +56,7 @@ extension KubernetesManifests {
         var env = [("KISUM_ENV", environment.name), ("KISUM_MANAGEMENT_LISTEN", "0.0.0.0:\(service.ports.management)"),
                    ("SHUTDOWN_GRACE", "\(Self.shutdownGraceSeconds)s")]
         if let port = service.ports.public { env.insert(("KISUM_PUBLIC_LISTEN", "0.0.0.0:\(port)"), at: 1) }
+        if service.database != nil { env.append(("\(service.name.uppercased())_DB_POOL_MAX", "\(service.dbPool)")) }
         env += service.secrets.map { ("\($0)_FILE", "/run/secrets/\(service.unitName)/\($0.lowercased())") }
         var ports = ["            - { name: management, containerPort: \(service.ports.management) }\n"]
         if let port = service.ports.public { ports.insert("            - { name: public, containerPort: \(port) }\n", at: 0) }

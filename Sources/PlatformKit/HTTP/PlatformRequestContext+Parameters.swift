@@ -15,13 +15,3 @@ extension Request {
         min(max(uri.queryParameters.get("limit", as: Int.self) ?? fallback, 1), maximum)
     }
 }
-
-extension UUID {
-    /// The canonical lower-case text form, as in paths, logs, tokens and JSON.
-    public var lowercased: String { uuidString.lowercased() }
-}
-
-extension Sequence<UInt8> {
-    /// Lower-case hexadecimal, two digits a byte (digests, fingerprints, signatures).
-    public var hexEncoded: String { map { String(format: "%02x", $0) }.joined() }
-}
