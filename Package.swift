@@ -245,7 +245,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "InventoryTests",
-            dependencies: ["PlatformInventory", "PlatformDaemon", "PlatformKit", "PlatformTesting", "ServiceAuth", "ServiceWorlds", "CoreService", "AuthService", "AdminService",
+            dependencies: ["PlatformInventory", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformTesting", "ServiceAuth", "ServiceWorlds", "CoreService", "AuthService", "AdminService",
                            "CanaryService", "BasicService", "FinanceService", "MarketService", "TouringService", "VenueService", "AIService",
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: strict),

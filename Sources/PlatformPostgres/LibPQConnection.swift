@@ -95,6 +95,7 @@ extension PostgresSettings {
             "application_name=\(quoted(applicationName))",
         ]
         if let password { parts.append("password=\(quoted(password))") }
+        if let sslRootCertificate { parts.append("sslrootcert=\(quoted(sslRootCertificate))") }
         return parts.joined(separator: " ")
     }
 }

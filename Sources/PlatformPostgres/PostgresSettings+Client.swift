@@ -9,6 +9,7 @@ extension PostgresSettings {
     /// whether TLS is required (`require` and stronger) or only preferred.
     var tlsChoice: (configuration: TLSConfiguration, required: Bool)? {
         var config = TLSConfiguration.makeClientConfiguration()
+        if let sslRootCertificate { config.trustRoots = .file(sslRootCertificate) }
         switch sslMode {
         case .disable:
             return nil

@@ -18,6 +18,9 @@ public struct PostgresSettings: Sendable, Equatable {
     public var password: String?
     public var database: String
     public var sslMode: SSLMode
+    /// libpq's `sslrootcert`: the CA file that vouches for the server (a managed database's
+    /// CA, the environment's own); nil for the system's trust roots.
+    public var sslRootCertificate: String?
     public var maximumConnections: Int
     public var statementTimeout: Duration
     public var connectTimeout: Duration
@@ -55,6 +58,10 @@ public struct PostgresSettings: Sendable, Equatable {
         let modeText = options["sslmode"].flatMap { $0.isEmpty ? nil : $0 } ?? "prefer"
         guard let mode = SSLMode(rawValue: modeText) else { throw .init("unknown sslmode \(modeText)") }
         self.init(host: host, port: port, username: user, password: options["password"], database: database, sslMode: mode)
+        if let rootCertificate = options["sslrootcert"], !rootCertificate.isEmpty {
+            guard rootCertificate.hasPrefix("/") else { throw .init("sslrootcert must be an absolute path") }
+            sslRootCertificate = rootCertificate
+        }
         if let timeout = options["connect_timeout"].flatMap(Int.init), timeout > 0 {
             connectTimeout = .seconds(timeout)
         }

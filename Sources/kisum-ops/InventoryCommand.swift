@@ -60,3 +60,23 @@ struct InventoryCommand: ParsableCommand {
         }
     }
 }
+
+/// `kisum-ops deploy plan --env E`: the rollout order with its gates, from the inventory.
+struct DeployCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy", abstract: "Plan a rollout to an environment.", subcommands: [Plan.self])
+
+    struct Plan: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the rollout order: migrations and rollouts with their gates, and what can be undone.")
+        @OptionGroup var options: InventoryCommand.Options
+        @Option(help: "The environment (local, dev, staging, production).") var env: String
+
+        func run() throws {
+            let inventory = try options.load()
+            guard let environment = inventory.environment(env) else {
+                throw ValidationError("unknown environment \(env); known: \(inventory.environments.map(\.name).joined(separator: ", "))")
+            }
+            print(DeployPlan(inventory: inventory, environment: environment).rendered(), terminator: "")
+        }
+    }
+}

@@ -139,10 +139,10 @@ CONF
         local canary_pid="${pids[${#pids[@]}-1]}"
         start_canary "cut-$level" "$cut_port" "$cut_mgmt" "http://127.0.0.1:$gate_port" "$level"
         run_wrk64 "[$level] canary GET /health (trivial route)" "$ROOT/Tests/Benchmarks/plain.lua" "http://127.0.0.1:$port/health"
-        profile "$level-unenforced" "$canary_pid"
         run_wrk64 "[$level] note read, unenforced (no token sent)" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" PATH_PREFIX=/v1
         # The same requests as the enforced row (token and x-org sent, not checked): what the
         # layer costs, apart from the larger request it is sent.
+        profile "$level-unenforced" "$canary_pid"
         run_wrk64 "[$level] note read, unenforced, same request" "$ROOT/Tests/Benchmarks/canary-notes.lua" "http://127.0.0.1:$port" \
             PATH_PREFIX=/v1 TOKENS="$tmp/tokens"
         profile "$level-enforced" "$canary_pid"

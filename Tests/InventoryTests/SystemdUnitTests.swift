@@ -33,4 +33,21 @@ import Testing
         }
         #expect(!template.contains("SupplementaryGroups"), "secrets are per-unit credentials, not a shared group")
     }
+
+    /// The daily backup and the weekly restore drill: a service template and its two timers.
+    @Test func backupTimersVerify() async throws {
+        let folder = TestEnvironment.scratch.appendingPathComponent("backup-units-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let source = TestEnvironment.root.appendingPathComponent("daemons/systemd")
+        let service = try String(contentsOf: source.appendingPathComponent("kisum-backup@.service"), encoding: .utf8)
+        for instance in ["run", "drill"] {
+            try service.write(to: folder.appendingPathComponent("kisum-backup@\(instance).service"), atomically: true, encoding: .utf8)
+            try FileManager.default.copyItem(at: source.appendingPathComponent("kisum-backup-\(instance).timer"),
+                                             to: folder.appendingPathComponent("kisum-backup-\(instance).timer"))
+        }
+        let verify = try await ChildProcess.run("/usr/bin/systemd-analyze", ["verify"] + ["kisum-backup-run.timer", "kisum-backup-drill.timer",
+                                                                                          "kisum-backup@run.service"].map { folder.appendingPathComponent($0).path })
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(service.contains("LoadCredential=admin_db_url:") && !service.contains("postgres://"))
+    }
 }

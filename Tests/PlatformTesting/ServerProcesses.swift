@@ -42,11 +42,19 @@ public final class RedisServerProcess: Sendable {
 public final class PostgresClusterProcess: Sendable {
     public let port: Int
     public let directory: URL
+    /// Server settings added at every start (`-c name=value …`), e.g. TLS and an hba file.
+    private let options = NIOLockedValueBox("")
 
     public init(port: Int = TestEnvironment.freePort()) {
         self.port = port
         self.directory = TestEnvironment.scratch.appendingPathComponent(TestEnvironment.uniqueName("pg"))
     }
+
+    /// The data directory (owned by the postgres user).
+    public var data: URL { directory.appendingPathComponent("data") }
+
+    /// Settings for the next starts, as `-c name=value` options.
+    public func setOptions(_ text: String) { options.withLockedValue { $0 = text } }
 
     public var superuserURL: String { "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable" }
 
@@ -58,7 +66,8 @@ public final class PostgresClusterProcess: Sendable {
             try await runAsPostgres("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
         }
         try await runAsPostgres("pg_ctl", ["-D", data, "-l", directory.appendingPathComponent("log").path, "-w", "-t", "60",
-                                     "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory.path) -c fsync=off", "start"])
+                                     "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory.path) -c fsync=off \(options.withLockedValue { $0 })",
+                                     "start"])
     }
 
     /// Fast shutdown: disconnects every client.
