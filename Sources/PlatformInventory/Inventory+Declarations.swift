@@ -19,8 +19,11 @@ extension Inventory {
             differ("the database", descriptor.databasePrefix == nil ? "none" : "kisum_\(descriptor.name)", service.database ?? "none")
             let redis = switch descriptor.redis { case .none: "none"; case .optional: "optional"; case .required: "required" }
             differ("Redis use", redis, service.redis.rawValue)
-            let secrets = descriptor.configSpec.keys.filter(\.isSecret).map(\.name)
-            differ("the secrets", secrets.sorted().joined(separator: ", "), service.secrets.sorted().joined(separator: ", "))
+            let secrets = descriptor.configSpec.keys.filter(\.isSecret)
+            let optional = secrets.filter { if case .optional = $0.requirement { true } else { false } }.map(\.name)
+            let required = secrets.map(\.name).filter { !optional.contains($0) }
+            differ("the secrets", required.sorted().joined(separator: ", "), service.secrets.sorted().joined(separator: ", "))
+            differ("the optional secrets", optional.sorted().joined(separator: ", "), service.optionalSecrets.sorted().joined(separator: ", "))
             if !descriptor.servesInternalRoutes, !service.callers.isEmpty {
                 problems.append("\(descriptor.name): serves no internal routes, yet the inventory lists callers")
             }

@@ -108,6 +108,8 @@ private struct ServiceSpec: Decodable {
     let dbPool: Int?
     let redis: Service.RedisUse
     let secrets: [String]
+    let optionalSecrets: [String]?
+    let publicCallers: [String]?
     let callers: [String]
     let timeout: String?
     let bodyLimit: String?
@@ -121,6 +123,7 @@ private struct ServiceSpec: Decodable {
         case summary, owner, exposure, host, paths, environments, ports, database, redis, secrets, callers, timeout
         case restore, replicas, resources, alerts
         case dbPool = "db_pool", bodyLimit = "body_limit", signInPaths = "sign_in_paths"
+        case optionalSecrets = "optional_secrets", publicCallers = "public_callers"
     }
 }
 
@@ -136,7 +139,8 @@ extension Service {
     fileprivate init(name: String, spec: ServiceSpec) {
         self.init(name: name, summary: spec.summary, owner: spec.owner, exposure: spec.exposure, host: spec.host,
                   paths: spec.paths ?? [], environments: spec.environments, ports: spec.ports, database: spec.database,
-                  dbPool: spec.dbPool ?? 0, redis: spec.redis, secrets: spec.secrets, callers: spec.callers, timeout: spec.timeout,
+                  dbPool: spec.dbPool ?? 0, redis: spec.redis, secrets: spec.secrets,
+                  optionalSecrets: spec.optionalSecrets ?? [], publicCallers: spec.publicCallers ?? [], callers: spec.callers, timeout: spec.timeout,
                   bodyLimit: spec.bodyLimit, signInPaths: spec.signInPaths ?? [], restore: spec.restore, replicas: spec.replicas,
                   resources: spec.resources, alerts: spec.alerts)
     }

@@ -12,7 +12,7 @@ extension Inventory {
 
         var hosts: [String: String] = [:]
         for frontend in frontends {
-            guard Self.isLabel(frontend.host) else { throw InventoryError("frontends.\(frontend.name): host \(frontend.host) is not a DNS label") }
+            guard Self.isLabel(frontend.name), Self.isLabel(frontend.host) else { throw InventoryError("frontends.\(frontend.name): host \(frontend.host) is not a DNS label") }
             if let other = hosts[frontend.host] { throw InventoryError("frontends.\(frontend.name): host \(frontend.host) is also \(other)'s") }
             hosts[frontend.host] = frontend.name
         }
@@ -26,13 +26,14 @@ extension Inventory {
                 ports[port] = service.name
             }
             try service.validateExposure(context: context, hosts: &hosts, frontends: frontends)
-            for caller in service.callers where !serviceNames.contains(caller) {
+            for caller in service.callers + service.publicCallers where !serviceNames.contains(caller) {
                 throw InventoryError("\(context): caller \(caller) is not a service of the inventory")
             }
+            try service.validateText(context: context)
             for name in service.environments ?? [] where !environmentNames.contains(name) {
                 throw InventoryError("\(context): environment \(name) is not defined")
             }
-            for secret in service.secrets where !Self.isVariableName(secret) {
+            for secret in service.secrets + service.optionalSecrets where !Self.isVariableName(secret) {
                 throw InventoryError("\(context): secret \(secret) is not a variable name (UPPER_SNAKE)")
             }
             if service.database != nil, service.dbPool < 1 { throw InventoryError("\(context): db_pool must be at least 1") }
@@ -56,6 +57,16 @@ extension Inventory {
             throw InventoryError("management_readers: \(reader) is neither a service nor one of \(Self.externalReaders.sorted())")
         }
     }
+
+    /// Every value the generators write verbatim into nginx, YAML, pg_hba or file paths matches
+    /// a strict pattern, so no inventory value can add a directive, a key or a rule.
+    static func matches(_ text: String, _ pattern: String) -> Bool {
+        (try? Regex("^(?:" + pattern + ")$").wholeMatch(in: text)) != nil
+    }
+
+    static let pathPattern = #"/[A-Za-z0-9._~/-]*"#
+    static let cidrPattern = #"[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3}"#
+    static let addressPattern = #"[0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+"#
 
     static func isLabel(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 63 && text.first != "-" && text.last != "-"
@@ -84,6 +95,14 @@ extension InventoryEnvironment {
         guard (1...65535).contains(httpPort), (1...65535).contains(httpsPort), httpPort != httpsPort else {
             throw InventoryError("\(context): http_port and https_port must be two different ports")
         }
+        guard Inventory.isLabel(name) else { throw InventoryError("\(context): the name must be a lowercase DNS label") }
+        guard Inventory.matches(ingressAddress, Inventory.addressPattern), upstreamHost.map({ Inventory.matches($0, Inventory.addressPattern) }) ?? true else {
+            throw InventoryError("\(context): ingress_address and upstream_host must be IP addresses")
+        }
+        guard Inventory.matches(postgres.clients, Inventory.cidrPattern), Inventory.matches(postgres.operators, Inventory.cidrPattern),
+              !["0.0.0.0/0", "::/0"].contains(postgres.clients), !["0.0.0.0/0", "::/0"].contains(postgres.operators) else {
+            throw InventoryError("\(context): postgres clients and operators must be private address ranges (CIDR), never everyone")
+        }
         guard postgres.reserved >= 5, postgres.maxConnections > postgres.reserved else {
             throw InventoryError("\(context): postgres needs max_connections above a reserve of at least 5")
         }
@@ -104,6 +123,17 @@ extension InventoryEnvironment {
 }
 
 extension Service {
+    func validateText(context: String) throws(InventoryError) {
+        for path in paths + signInPaths where !Inventory.matches(path, Inventory.pathPattern) {
+            throw InventoryError("\(context): \(path) is not a plain absolute path")
+        }
+        for (field, value, pattern) in [("owner", owner, "[a-z][a-z0-9-]{0,62}"), ("database", database ?? "none", "[a-z][a-z0-9_]{0,62}"),
+                                        ("cpu", resources.cpu, "[0-9]{1,5}m?"), ("memory", resources.memory, "[0-9]{1,6}(Mi|Gi)")]
+            where !Inventory.matches(value, pattern) {
+            throw InventoryError("\(context): \(field) \(value) is not of the form \(pattern)")
+        }
+    }
+
     func validateExposure(context: String, hosts: inout [String: String], frontends: [Frontend]) throws(InventoryError) {
         switch exposure {
         case .internal:

@@ -70,9 +70,11 @@ public struct InventoryEnvironment: Sendable, Equatable {
         public let reserved: Int
         /// The address range the daemons connect from (`pg_hba.conf`).
         public let clients: String
+        /// Where operators connect from as the superuser (backups, drills, provisioning).
+        public let operators: String
 
         enum CodingKeys: String, CodingKey {
-            case maxConnections = "max_connections", reserved, clients
+            case maxConnections = "max_connections", reserved, clients, operators
         }
     }
 }
@@ -127,6 +129,10 @@ public struct Service: Sendable, Equatable {
     public let redis: RedisUse
     /// Variable names of its secrets (delivered as `NAME_FILE`).
     public let secrets: [String]
+    /// Secrets it runs without (delivered only where the environment sets them).
+    public let optionalSecrets: [String]
+    /// Services inside the platform's network that call its public listener (Auth's JWKS).
+    public let publicCallers: [String]
     /// Services allowed to call its internal routes.
     public let callers: [String]
     /// The ingress's upstream timeout.

@@ -38,7 +38,7 @@ import Testing
 
     @Test func signInIsRateLimitedAndAIWaitsLonger() throws {
         for path in try #require(inventory.service("auth")).signInPaths {
-            let block = try #require(text.components(separatedBy: "location = \(path) {").dropFirst().first)
+            let block = try #require(text.components(separatedBy: "location \(path) {").dropFirst().first)
             #expect(block.prefix(200).contains("limit_req zone=kisum_sign_in"), "\(path) is not rate limited")
         }
         let ai = try #require(text.components(separatedBy: "server_name api-ai.kisum.localhost;").dropFirst().first)
@@ -46,8 +46,8 @@ import Testing
     }
 
     @Test func corsAllowsOnlyThisEnvironmentsFrontends() {
-        #expect(text.contains("\"https://app.kisum.localhost\" $http_origin;"))
-        #expect(text.contains("\"https://admin.kisum.localhost\" $http_origin;"))
+        #expect(text.contains("\"https://app.kisum.localhost:8443\" $http_origin;"))
+        #expect(text.contains("\"https://admin.kisum.localhost:8443\" $http_origin;"))
         #expect(!text.contains("kisum.io"))
     }
 }

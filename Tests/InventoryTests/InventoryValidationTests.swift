@@ -7,9 +7,9 @@ import Testing
     static let valid = """
     environments:
       local: { zone: kisum.localhost, hosting: processes, upstream_host: 127.0.0.1, ingress_address: 127.0.0.1, tls: local-ca, dns_ttl: 60,
-               postgres: { max_connections: 100, reserved: 10, clients: 127.0.0.1/32 } }
+               postgres: { max_connections: 100, reserved: 10, clients: 127.0.0.1/32, operators: 127.0.0.1/32 } }
       production: { zone: kisum.io, hosting: kubernetes, namespace: kisum-production, ingress_address: 203.0.113.10, tls: acme, dns_ttl: 300,
-                    postgres: { max_connections: 200, reserved: 20, clients: 10.0.0.0/8 } }
+                    postgres: { max_connections: 200, reserved: 20, clients: 10.0.0.0/8, operators: 10.255.0.0/24 } }
     frontends:
       app: { host: app, summary: Main frontend }
     services:
@@ -69,6 +69,9 @@ import Testing
         ("management_readers: [monitoring]", "management_readers: [mallory]", "mallory is neither a service"),
         ("hosting: processes", "hosting: lambda", "environments.local: hosting"),
         ("    summary: Core\n", "", "missing summary"),
+        ("paths: [\"/\"]", "paths: [\"/a{b}\"]", "is not a plain absolute path"),
+        ("database: kisum_auth", "database: \"kisum_auth,all\"", "database kisum_auth,all is not of the form"),
+        ("clients: 10.0.0.0/8", "clients: 0.0.0.0/0", "never everyone"),
         // Auth at 8 instances of (10 + 2) and Core at 4 of (10 + 2), plus two migrations: 146 of 180.
         ("max_connections: 200, reserved: 20", "max_connections: 160, reserved: 20", "need 146 PostgreSQL connections"),
     ])

@@ -64,6 +64,9 @@ import Yams
                 for caller in service.callers + ["admin"] where names.contains(caller) {
                     expected.insert("kisum-\(caller)→\(service.unitName):management")
                 }
+                for caller in service.publicCallers where names.contains(caller) {
+                    expected.insert("kisum-\(caller)→\(service.unitName):public")
+                }
                 expectedNamespaces.insert("monitoring→\(service.unitName):management")
                 if service.exposure == .public { expectedNamespaces.insert("ingress-nginx→\(service.unitName):public") }
             }
@@ -85,7 +88,11 @@ import Yams
                 let pod = ((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any] ?? [:]
                 #expect((pod["securityContext"] as? [String: Any])?["runAsNonRoot"] as? Bool == true, "\(name)")
                 #expect(pod["automountServiceAccountToken"] as? Bool == false, "\(name)")
-                #expect((pod["terminationGracePeriodSeconds"] as? Int ?? 0) > KubernetesManifests.shutdownGraceSeconds, "\(name)")
+                #expect((pod["terminationGracePeriodSeconds"] as? Int ?? 0) > KubernetesManifests.shutdownGraceSeconds + KubernetesManifests.drainSeconds, "\(name)")
+                // The autoscaler owns the replica count; a rollout must not reset it.
+                let spec = deployment["spec"] as? [String: Any] ?? [:]
+                let service = try #require(inventory.service(String(name.dropFirst("kisum-".count))))
+                #expect((spec["replicas"] == nil) == (service.replicas.max > service.replicas.min), "\(name)")
                 let container = (pod["containers"] as? [[String: Any]])?.first ?? [:]
                 let security = container["securityContext"] as? [String: Any] ?? [:]
                 #expect(security["readOnlyRootFilesystem"] as? Bool == true && security["allowPrivilegeEscalation"] as? Bool == false, "\(name)")
@@ -94,7 +101,6 @@ import Yams
                     #expect(port == "management", "\(name) \(probe)")
                 }
                 // Secrets are files from a Secret; no variable carries a secret's value.
-                let service = try #require(inventory.service(String(name.dropFirst("kisum-".count))))
                 let variables = (container["env"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
                 for secret in service.secrets {
                     #expect(variables.contains("\(secret)_FILE") && !variables.contains(secret), "\(name): \(secret)")

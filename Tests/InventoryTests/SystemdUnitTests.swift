@@ -40,8 +40,11 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let source = TestEnvironment.root.appendingPathComponent("daemons/systemd")
         let service = try String(contentsOf: source.appendingPathComponent("kisum-backup@.service"), encoding: .utf8)
+        let program = folder.appendingPathComponent("kisum-ops")
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: program.path)
         for instance in ["run", "drill"] {
-            try service.write(to: folder.appendingPathComponent("kisum-backup@\(instance).service"), atomically: true, encoding: .utf8)
+            // verify wants the program to exist: a stand-in at another path, the rest as committed.
+            try service.replacingOccurrences(of: "/opt/kisum/bin/kisum-ops", with: program.path).write(to: folder.appendingPathComponent("kisum-backup@\(instance).service"), atomically: true, encoding: .utf8)
             try FileManager.default.copyItem(at: source.appendingPathComponent("kisum-backup-\(instance).timer"),
                                              to: folder.appendingPathComponent("kisum-backup-\(instance).timer"))
         }

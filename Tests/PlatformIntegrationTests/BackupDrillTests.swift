@@ -11,7 +11,10 @@ import Testing
         let database = try await TestDatabase.create(migrations: CanaryDaemon.migrations!)
         _ = try await database.script("INSERT INTO canary_notes (body) SELECT 'note ' || i FROM generate_series(1, 250) i")
         let folder = TestEnvironment.scratch.appendingPathComponent("backups-\(UUID().uuidString)")
-        let common = ["--folder", folder.path, "--admin-url", TestEnvironment.postgresURL, "--database", database.name,
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let urlFile = folder.appendingPathComponent("admin-url")
+        try TestEnvironment.postgresURL.write(to: urlFile, atomically: true, encoding: .utf8)
+        let common = ["--folder", folder.path, "--admin-url-file", urlFile.path, "--database", database.name,
                       "--pg-bin", TestEnvironment.postgresBin]
         let ops = TestEnvironment.binary("kisum-ops").path
 
@@ -24,6 +27,8 @@ import Testing
         // The dump goes to a folder only root reads; the password never reaches a command line.
         let mode = try FileManager.default.attributesOfItem(atPath: target.path)[.posixPermissions] as? Int
         #expect(mode == 0o700)
+        let metricsMode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("kisum_backup.prom").path)[.posixPermissions] as? Int
+        #expect(metricsMode == 0o644, "node_exporter cannot read the metrics")
 
         let drill = try await ChildProcess.run(ops, ["backup", "drill"] + common)
         #expect(drill.status == 0 && drill.output.contains("restored and checked"), "\(drill.output)")
@@ -43,8 +48,14 @@ import Testing
         let damaged = try await ChildProcess.run(ops, ["backup", "drill"] + common)
         #expect(damaged.status == 1 && damaged.output.contains("damaged"), "\(damaged.output)")
 
+        // A new backup with --keep 1 replaces the damaged one; only complete backups count.
+        #expect(try await ChildProcess.run(ops, ["backup", "run", "--keep", "1"] + common).status == 0)
+        let kept = try FileManager.default.contentsOfDirectory(atPath: target.path).filter { $0.contains(".dump") }
+        #expect(kept.count == 1 && kept != [dumpName], "\(kept)")
+        #expect(try await ChildProcess.run(ops, ["backup", "drill"] + common).status == 0)
+
         // An unknown service is a clear error, not a crash.
-        let unknown = try await ChildProcess.run(ops, ["backup", "run", "--folder", folder.path, "--admin-url", TestEnvironment.postgresURL, "--services", "nope"])
+        let unknown = try await ChildProcess.run(ops, ["backup", "run", "--folder", folder.path, "--admin-url-file", urlFile.path, "--services", "nope"])
         #expect(unknown.status != 0 && unknown.output.contains("not a daemon with a database"), "\(unknown.output)")
     }
 }

@@ -77,7 +77,7 @@ public struct InventoryTables: Sendable {
     static func secretUsers(_ inventory: Inventory) -> [(secret: String, services: [String])] {
         var order: [String] = [], users: [String: [String]] = [:]
         for service in inventory.services {
-            for secret in service.secrets {
+            for secret in service.secrets + service.optionalSecrets.map({ $0 + " (optional)" }) {
                 if users[secret] == nil { order.append(secret) }
                 users[secret, default: []].append(service.name)
             }

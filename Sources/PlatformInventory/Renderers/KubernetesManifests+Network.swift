@@ -4,9 +4,13 @@ extension KubernetesManifests {
     func networkPolicy(_ service: Service) -> String {
         var rules = ""
         if service.exposure == .public {
+            let deployed = Set(inventory.services(in: environment).map(\.name))
+            let pods = service.publicCallers.filter(deployed.contains)
+                .map { "        - podSelector: { matchLabels: { app.kubernetes.io/name: kisum-\($0) } }\n" }.joined()
             rules += """
                 - from:
                     - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: \(Self.ingressNamespace) } }
+            \(pods)\
                   ports: [{ port: public }]
 
             """
@@ -99,7 +103,8 @@ extension KubernetesManifests {
             let shared = inventory.frontends.contains { $0.host == host }
             documents.append(ingress(name: service.unitName, label: host, paths: paths, annotations: limits, issues: !shared))
             if !service.signInPaths.isEmpty {
-                let exact = service.signInPaths.map { ($0, "Exact", service.unitName, "public") }
+                // Prefix, not Exact: `/auth/login/` reaches the same handler and must be limited too.
+                let exact = service.signInPaths.map { ($0, "Prefix", service.unitName, "public") }
                 documents.append(ingress(name: "\(service.unitName)-sign-in", label: host, paths: exact,
                                          annotations: limits + [("nginx.ingress.kubernetes.io/limit-rps", "5"),
                                                                 ("nginx.ingress.kubernetes.io/limit-burst-multiplier", "3")],

@@ -15,6 +15,9 @@ extension KubernetesManifests {
                 capabilities: { drop: [ALL] }
     """
 
+    /// Seconds a terminating pod keeps serving while it is taken out of the endpoints.
+    public static let drainSeconds = 5
+
     /// The Deployment, Services, PodDisruptionBudget, HorizontalPodAutoscaler and NetworkPolicy of one daemon.
     func serviceManifests(_ service: Service) -> String {
         var documents = [deployment(service)]
@@ -71,7 +74,7 @@ extension KubernetesManifests {
           annotations:
             kisum.io/owner: \(service.owner)
         spec:
-          replicas: \(service.replicas.min)
+        \(service.replicas.max > service.replicas.min ? "" : "  replicas: \(service.replicas.min)\n")\
           revisionHistoryLimit: 5
           strategy: { type: RollingUpdate, rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }
           selector:
@@ -82,7 +85,7 @@ extension KubernetesManifests {
         \(labels(service, indent: 8))\
             spec:
               automountServiceAccountToken: false
-              terminationGracePeriodSeconds: \(Self.shutdownGraceSeconds + 5)
+              terminationGracePeriodSeconds: \(Self.shutdownGraceSeconds + Self.drainSeconds + 5)
         \(Self.podSecurity)
               containers:
                 - name: \(service.unitName)
@@ -93,6 +96,8 @@ extension KubernetesManifests {
                     - configMapRef: { name: \(service.unitName)-config }
                   ports:
         \(ports.joined())\
+                  # Endpoints and the ingress stop sending before SIGTERM closes the listeners.
+                  lifecycle: { preStop: { sleep: { seconds: \(Self.drainSeconds) } } }
                   startupProbe: { httpGet: { path: /health, port: management }, periodSeconds: 2, failureThreshold: 30 }
                   livenessProbe: { httpGet: { path: /health, port: management }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 }
                   readinessProbe: { httpGet: { path: /ready, port: management }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 }
@@ -125,7 +130,7 @@ extension KubernetesManifests {
               labels:
             \(labels(service, indent: 4))\
             spec:
-            \(portName == "management" ? "  clusterIP: None  # headless: Prometheus finds every pod through DNS\n" : "")\
+            \(portName == "management" ? "  clusterIP: None  # headless: Prometheus finds every pod through DNS, ready or not\n  publishNotReadyAddresses: true\n" : "")\
               selector: { app.kubernetes.io/name: \(service.unitName) }
               ports:
                 - { name: \(portName), port: \(port), targetPort: \(portName) }

@@ -67,10 +67,11 @@ public struct NginxConfiguration: Sendable {
         access_log logs/access.json kisum_json;
         server_tokens off;
 
-        # The caller's x-request-id when it sent one, else nginx's own; passed upstream and back.
+        # The caller's x-request-id when it is sane (what the daemons accept), else nginx's own;
+        # passed upstream and back, so the ingress and the daemon log the same id.
         map $http_x_request_id $kisum_request_id {
-            default $http_x_request_id;
-            "" $request_id;
+            "~^[A-Za-z0-9._:-]{1,128}$" $http_x_request_id;
+            default $request_id;
         }
         # CORS: only this environment's frontends.
         map $http_origin $kisum_cors_origin {
@@ -78,7 +79,8 @@ public struct NginxConfiguration: Sendable {
 
         """
         for frontend in inventory.frontends {
-            out += "    \"https://\(environment.hostname(frontend.host))\" $http_origin;\n"
+            let port = environment.httpsPort == 443 ? "" : ":\(environment.httpsPort)"
+            out += "    \"https://\(environment.hostname(frontend.host))\(port)\" $http_origin;\n"
         }
         out += """
         }
@@ -132,7 +134,8 @@ public struct NginxConfiguration: Sendable {
             for path in service.paths {
                 out += location(path, service: service)
                 for signIn in service.signInPaths where signIn.hasPrefix(path) || path == "/" {
-                    out += location("= " + signIn, service: service, signIn: true)
+                    // A prefix, not `=`: `/auth/login/` reaches the same handler and is limited too.
+                    out += location(signIn, service: service, signIn: true)
                 }
             }
         }

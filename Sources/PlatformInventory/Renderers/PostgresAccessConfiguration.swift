@@ -26,6 +26,8 @@ public struct PostgresAccessConfiguration: Sendable {
                 out += "\(pad(type, 8)) \(pad(database, 17)) \(pad(role, 26)) \(pad(network, 18)) scram-sha-256\n"
             }
         }
+        // The superuser only from the operators' range (backups, restore drills, provisioning).
+        out += "\(pad(type, 8)) \(pad("all", 17)) \(pad("postgres", 26)) \(pad(environment.postgres.operators, 18)) scram-sha-256\n"
         if requiresTLS { out += "hostnossl all              all                        all                reject\n" }
         out += "host     all               all                        all                reject\n"
         return out

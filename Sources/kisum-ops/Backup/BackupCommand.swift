@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlatformDaemon
+import PlatformInventory
 import PlatformPostgres
 
 /// `kisum-ops backup run|drill`: the databases' backups and the restore drills that prove them.
@@ -11,14 +12,18 @@ struct BackupCommand: ParsableCommand {
 
     struct Options: ParsableArguments {
         @Option(help: "The backup folder (dumps, manifests and kisum_backup.prom for node_exporter).") var folder: String
-        @Option(help: "A superuser URL of the cluster (default: $KISUM_ADMIN_DB_URL).") var adminURL: String?
+        @Option(help: "A file holding a superuser URL of the cluster (default: $KISUM_ADMIN_DB_URL; never put the URL on a command line).")
+        var adminURLFile: String?
+        @Option(help: "The environment: its services' databases, from daemons/inventory.yml.") var env: String?
+        @Option(help: "The repository's root folder (for --env).") var root: String = FileManager.default.currentDirectoryPath
         @Option(help: "Services to include, comma-separated (default: every daemon with a database).") var services: String?
         @Option(help: "Exact database names instead of services (repeatable).") var database: [String] = []
         @Option(help: "The folder of pg_dump and pg_restore.") var pgBin = "/usr/lib/postgresql/15/bin"
 
         func backup(keep: Int = 7) throws -> DatabaseBackup {
-            guard let url = adminURL ?? ProcessInfo.processInfo.environment["KISUM_ADMIN_DB_URL"] else {
-                throw ValidationError("give --admin-url or set KISUM_ADMIN_DB_URL")
+            let fromFile = try adminURLFile.map { try String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
+            guard let url = fromFile ?? ProcessInfo.processInfo.environment["KISUM_ADMIN_DB_URL"], !url.isEmpty else {
+                throw ValidationError("give --admin-url-file or set KISUM_ADMIN_DB_URL")
             }
             return DatabaseBackup(admin: try PostgresSettings(url: url), tools: URL(fileURLWithPath: pgBin, isDirectory: true), keep: keep)
         }
@@ -26,6 +31,11 @@ struct BackupCommand: ParsableCommand {
         /// `kisum_<service>` for each chosen daemon with a database.
         func databases() throws -> [String] {
             if !database.isEmpty { return database }
+            if let env {
+                let inventory = try Inventory.load(from: URL(fileURLWithPath: root).appendingPathComponent("daemons/inventory.yml"))
+                guard let environment = inventory.environment(env) else { throw ValidationError("unknown environment \(env)") }
+                return inventory.services(in: environment).compactMap(\.database)
+            }
             var withDatabase: [String] = []
             for app in DaemonCatalog.all where app.descriptor.databasePrefix != nil { withDatabase.append(app.descriptor.name) }
             guard let services else { return withDatabase.map { "kisum_\($0)" } }

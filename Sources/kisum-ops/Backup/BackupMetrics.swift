@@ -44,8 +44,11 @@ struct BackupMetrics {
                 lines.append("\(Self.lastDrill)\(label) \(drilled)")
             }
         }
+        // Readable by node_exporter (not root): the file and the folder, never the dumps' folders.
         let file = folder.appendingPathComponent(Self.fileName)
         try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
     }
 
     private func timestamp(_ database: String, _ name: String) -> Int? {

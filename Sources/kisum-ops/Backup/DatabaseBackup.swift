@@ -32,6 +32,10 @@ struct DatabaseBackup {
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let stamp = Self.stamp(now)
         let dump = target.appendingPathComponent("\(stamp).dump")
+        // Written under a temporary name and renamed once whole: a failed run leaves nothing
+        // that looks like a backup (and takes no place among those kept).
+        let partial = target.appendingPathComponent("\(stamp).dump.partial")
+        defer { try? FileManager.default.removeItem(at: partial) }
         let settings = admin.with(database: database)
         let connection = try LibPQConnection(settings: settings)
         // The counts and the dump see the same snapshot: the drill can demand equality.
@@ -39,12 +43,13 @@ struct DatabaseBackup {
         let snapshot = try connection.execute("SELECT pg_export_snapshot()").first?.first.flatMap { $0 } ?? ""
         let counts = try Self.rowCounts(connection)
         let migrations = try Self.migrationCount(connection)
-        try run("pg_dump", ["--format=custom", "--no-password", "--snapshot=\(snapshot)", "--file=\(dump.path)", "--dbname=\(Self.conninfo(settings))"],
+        try run("pg_dump", ["--format=custom", "--no-password", "--snapshot=\(snapshot)", "--file=\(partial.path)", "--dbname=\(Self.conninfo(settings))"],
                 password: settings.password)
         _ = try connection.execute("COMMIT")
-        let data = try Data(contentsOf: dump)
-        let manifest = BackupManifest(database: database, file: dump.lastPathComponent, sha256: SHA256.hash(data: data).hexEncoded,
-                                      createdAt: now, bytes: data.count, rowCounts: counts, migrations: migrations)
+        let (sha256, bytes) = try Self.digest(partial)
+        try FileManager.default.moveItem(at: partial, to: dump)
+        let manifest = BackupManifest(database: database, file: dump.lastPathComponent, sha256: sha256,
+                                      createdAt: now, bytes: bytes, rowCounts: counts, migrations: migrations)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -59,14 +64,21 @@ struct DatabaseBackup {
         let started = ContinuousClock.now
         let manifest = try newestManifest(database, in: folder)
         let dump = folder.appendingPathComponent(database).appendingPathComponent(manifest.file)
-        let data = try Data(contentsOf: dump)
-        guard SHA256.hash(data: data).hexEncoded == manifest.sha256 else {
+        guard try Self.digest(dump).sha256 == manifest.sha256 else {
             throw BackupError("\(dump.path) does not match its recorded SHA-256: the file is damaged")
         }
         let scratch = "\(database)_drill_\(Int(Date().timeIntervalSince1970))"
         let cluster = try LibPQConnection(settings: admin.with(database: "postgres"))
+        // Scratch databases an interrupted drill left behind go first.
+        for row in try cluster.execute("SELECT datname FROM pg_database WHERE datname LIKE $1", parameters: ["\(database)_drill_%"]) {
+            if let name = row.first ?? nil, Self.isScratchName(name, of: database) { _ = try cluster.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
         _ = try cluster.execute("CREATE DATABASE \(scratch)")
-        defer { _ = try? cluster.execute("DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)") }
+        defer {
+            do { _ = try cluster.execute("DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)") } catch {
+                FileHandle.standardError.write(Data("warning: could not drop the drill database \(scratch): \(error)\n".utf8))
+            }
+        }
         let target = admin.with(database: scratch)
         try run("pg_restore", ["--no-password", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname=\(Self.conninfo(target))", dump.path],
                 password: target.password)
@@ -94,9 +106,11 @@ struct DatabaseBackup {
         return try decoder.decode(BackupManifest.self, from: Data(contentsOf: target.appendingPathComponent(newest)))
     }
 
+    /// Keeps the newest `keep` complete backups (a manifest and its dump); nothing else is touched.
     private func prune(_ target: URL) throws {
-        let stamps = Set(try FileManager.default.contentsOfDirectory(atPath: target.path).map { ($0 as NSString).deletingPathExtension }).sorted()
-        for stamp in stamps.dropLast(keep) {
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: target.path))
+        let stamps = names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.filter { names.contains("\($0).dump") }.sorted()
+        for stamp in stamps.dropLast(max(1, keep)) {
             for suffix in ["dump", "json"] { try? FileManager.default.removeItem(at: target.appendingPathComponent("\(stamp).\(suffix)")) }
         }
     }
@@ -118,6 +132,24 @@ struct DatabaseBackup {
         guard process.terminationStatus == 0 else {
             throw BackupError("\(tool) exited \(process.terminationStatus): \(String(decoding: output.prefix(2000), as: UTF8.self))")
         }
+    }
+
+    /// The SHA-256 and size of a file, read in pieces (dumps can be larger than memory).
+    static func digest(_ file: URL) throws -> (sha256: String, bytes: Int) {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        var hasher = SHA256(), bytes = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            bytes += chunk.count
+        }
+        return (hasher.finalize().hexEncoded, bytes)
+    }
+
+    /// `<database>_drill_<digits>`: only what a drill created is ever dropped.
+    static func isScratchName(_ name: String, of database: String) -> Bool {
+        let prefix = "\(database)_drill_"
+        return name.hasPrefix(prefix) && name.count > prefix.count && name.dropFirst(prefix.count).allSatisfy(\.isNumber)
     }
 
     /// Every user table's row count, `schema.table` → rows.
@@ -149,7 +181,7 @@ struct DatabaseBackup {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         return formatter.string(from: date)
     }
 }
