@@ -257,6 +257,7 @@ let package = Package(
             name: "ConsoleTests",
             dependencies: ["ConsoleModel", "ConsoleCollectors", "ConsoleTerminal", "RunbookEngine", .asyncHTTPClient, .hummingbird, .nioCore, .nioPosix,
                            .nioConcurrency, .product(name: "SnapshotTesting", package: "swift-snapshot-testing")],
+            exclude: ["__Snapshots__"],
             swiftSettings: strict),
         .testTarget(
             name: "PlatformKitTests",

@@ -28,7 +28,7 @@ public struct StaleFile: Sendable, Equatable, CustomStringConvertible {
 
 extension Inventory {
     /// Folders that hold only generated files (anything else in them is orphaned).
-    public static let generatedFolders = ["daemons/ingress", "daemons/dns", "daemons/prometheus", "daemons/console", "daemons/kubernetes", "daemons/postgres"]
+    public static let generatedFolders = ["daemons/ingress", "daemons/dns", "daemons/prometheus", "daemons/console", "daemons/kubernetes", "daemons/postgres", "daemons/redis"]
 
     /// Every file generated from this inventory.
     public func outputs() throws -> [GeneratedFile] {
@@ -50,6 +50,9 @@ extension Inventory {
             let postgres = PostgresAccessConfiguration(inventory: self, environment: environment)
             files.append(GeneratedFile(path: "daemons/postgres/\(environment.name).pg_hba.conf", contents: postgres.hba()))
             files.append(GeneratedFile(path: "daemons/postgres/\(environment.name).conf", contents: postgres.settings()))
+            let redis = RedisConfiguration(inventory: self, environment: environment)
+            files.append(GeneratedFile(path: "daemons/redis/\(environment.name).conf", contents: redis.settings(aclFile: "/etc/redis/kisum-users.acl")))
+            files.append(GeneratedFile(path: "daemons/redis/\(environment.name).acl", contents: redis.acl()))
             let zone = DNSZone(inventory: self, environment: environment)
             if zone.isNeeded { files.append(GeneratedFile(path: "daemons/dns/\(environment.name).zone", contents: zone.render())) }
             files.append(GeneratedFile(path: "daemons/prometheus/\(environment.name).yml",

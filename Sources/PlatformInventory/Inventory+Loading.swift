@@ -83,11 +83,12 @@ private struct EnvironmentSpec: Decodable {
     let httpPort: Int?
     let httpsPort: Int?
     let postgres: InventoryEnvironment.Postgres
+    let redisMaxMemory: String
 
     enum CodingKeys: String, CodingKey {
         case zone, hosting, namespace, tls
         case upstreamHost = "upstream_host", ingressAddress = "ingress_address", dnsTTL = "dns_ttl"
-        case httpPort = "http_port", httpsPort = "https_port", postgres
+        case httpPort = "http_port", httpsPort = "https_port", postgres, redisMaxMemory = "redis_maxmemory"
     }
 }
 
@@ -110,6 +111,7 @@ private struct ServiceSpec: Decodable {
     let secrets: [String]
     let optionalSecrets: [String]?
     let publicCallers: [String]?
+    let redisKeys: [String]?
     let callers: [String]
     let timeout: String?
     let bodyLimit: String?
@@ -123,14 +125,14 @@ private struct ServiceSpec: Decodable {
         case summary, owner, exposure, host, paths, environments, ports, database, redis, secrets, callers, timeout
         case restore, replicas, resources, alerts
         case dbPool = "db_pool", bodyLimit = "body_limit", signInPaths = "sign_in_paths"
-        case optionalSecrets = "optional_secrets", publicCallers = "public_callers"
+        case optionalSecrets = "optional_secrets", publicCallers = "public_callers", redisKeys = "redis_keys"
     }
 }
 
 extension InventoryEnvironment {
     fileprivate init(name: String, spec: EnvironmentSpec) {
         self.init(name: name, zone: spec.zone, hosting: spec.hosting, namespace: spec.namespace, upstreamHost: spec.upstreamHost,
-                  ingressAddress: spec.ingressAddress, tls: spec.tls, dnsTTL: spec.dnsTTL, postgres: spec.postgres,
+                  ingressAddress: spec.ingressAddress, tls: spec.tls, dnsTTL: spec.dnsTTL, redisMaxMemory: spec.redisMaxMemory, postgres: spec.postgres,
                   httpPort: spec.httpPort ?? 80, httpsPort: spec.httpsPort ?? 443)
     }
 }
@@ -140,7 +142,7 @@ extension Service {
         self.init(name: name, summary: spec.summary, owner: spec.owner, exposure: spec.exposure, host: spec.host,
                   paths: spec.paths ?? [], environments: spec.environments, ports: spec.ports, database: spec.database,
                   dbPool: spec.dbPool ?? 0, redis: spec.redis, secrets: spec.secrets,
-                  optionalSecrets: spec.optionalSecrets ?? [], publicCallers: spec.publicCallers ?? [], callers: spec.callers, timeout: spec.timeout,
+                  optionalSecrets: spec.optionalSecrets ?? [], redisKeys: spec.redisKeys ?? [], publicCallers: spec.publicCallers ?? [], callers: spec.callers, timeout: spec.timeout,
                   bodyLimit: spec.bodyLimit, signInPaths: spec.signInPaths ?? [], restore: spec.restore, replicas: spec.replicas,
                   resources: spec.resources, alerts: spec.alerts)
     }

@@ -96,6 +96,7 @@ extension InventoryEnvironment {
             throw InventoryError("\(context): http_port and https_port must be two different ports")
         }
         guard Inventory.isLabel(name) else { throw InventoryError("\(context): the name must be a lowercase DNS label") }
+        guard Inventory.matches(redisMaxMemory, "[0-9]{1,6}(mb|gb)") else { throw InventoryError("\(context): redis_maxmemory must be like 256mb") }
         guard Inventory.matches(ingressAddress, Inventory.addressPattern), upstreamHost.map({ Inventory.matches($0, Inventory.addressPattern) }) ?? true else {
             throw InventoryError("\(context): ingress_address and upstream_host must be IP addresses")
         }
@@ -124,6 +125,11 @@ extension InventoryEnvironment {
 
 extension Service {
     func validateText(context: String) throws(InventoryError) {
+        for pattern in redisKeys where !Inventory.matches(pattern, "[a-z][a-z0-9_-]{0,40}:\\*") {
+            throw InventoryError("\(context): redis key pattern \(pattern) must be a prefix like access:*")
+        }
+        if redis == .none, !redisKeys.isEmpty { throw InventoryError("\(context): redis_keys without Redis use") }
+        if redis != .none, redisKeys.isEmpty { throw InventoryError("\(context): a service using Redis lists its redis_keys") }
         for path in paths + signInPaths where !Inventory.matches(path, Inventory.pathPattern) {
             throw InventoryError("\(context): \(path) is not a plain absolute path")
         }

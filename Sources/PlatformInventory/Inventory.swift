@@ -54,6 +54,8 @@ public struct InventoryEnvironment: Sendable, Equatable {
     public let ingressAddress: String
     public let tls: TLS
     public let dnsTTL: Int
+    /// The cache's memory limit (Redis syntax, e.g. `256mb`).
+    public let redisMaxMemory: String
     /// The environment's PostgreSQL cluster (one per environment, every service's database on it).
     public let postgres: Postgres
     /// The ingress's ports (80 and 443 unless the inventory says otherwise, as local does).
@@ -131,6 +133,8 @@ public struct Service: Sendable, Equatable {
     public let secrets: [String]
     /// Secrets it runs without (delivered only where the environment sets them).
     public let optionalSecrets: [String]
+    /// Redis key patterns it reads and writes (its ACL user may touch nothing else).
+    public let redisKeys: [String]
     /// Services inside the platform's network that call its public listener (Auth's JWKS).
     public let publicCallers: [String]
     /// Services allowed to call its internal routes.

@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    static func start(upstreams: [String: String]) async throws -> Ingress {
+    static func start(upstreams: [String: [String]]) async throws -> Ingress {
         let inventory = try Inventory.load(from: TestEnvironment.root.appendingPathComponent("daemons/inventory.yml"))
         let local = try #require(inventory.environment("local"))
         let prefix = TestEnvironment.scratch.appendingPathComponent("ingress-\(UUID().uuidString)")
@@ -62,7 +62,7 @@ import Testing
         config.httpsListen = "127.0.0.1:\(https) ssl"
         for service in inventory.services where config.upstreams[service.name] != nil {
             // Nothing listens on a port of the blackhole range: those hosts answer 502.
-            config.upstreams[service.name] = upstreams[service.name] ?? "127.0.0.1:9"
+            config.upstreams[service.name] = upstreams[service.name] ?? ["127.0.0.1:9"]
         }
         try config.render().write(to: conf.appendingPathComponent("kisum.conf"), atomically: true, encoding: .utf8)
         try NginxConfiguration.main(include: "kisum.conf", foreground: true).write(to: conf.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
@@ -81,7 +81,7 @@ import Testing
     @Test func theIngressRoutesPublicHostsOnlyWithTheSpecsHeadersAndLimits() async throws {
         try await BackendWorld.with(BasicDaemon.self) { world in
             let ingress = try await Self.start(upstreams: [
-                "auth": "127.0.0.1:\(try require(world.auth.daemon.publicPort))", "basic": "127.0.0.1:\(try require(world.backend.publicPort))",
+                "auth": ["127.0.0.1:\(try require(world.auth.daemon.publicPort))"], "basic": ["127.0.0.1:\(try require(world.backend.publicPort))"],
             ])
             do {
                 try await Self.exercise(ingress, world)

@@ -6,9 +6,9 @@ import Testing
 @Suite struct InventoryValidationTests {
     static let valid = """
     environments:
-      local: { zone: kisum.localhost, hosting: processes, upstream_host: 127.0.0.1, ingress_address: 127.0.0.1, tls: local-ca, dns_ttl: 60,
+      local: { zone: kisum.localhost, hosting: processes, upstream_host: 127.0.0.1, ingress_address: 127.0.0.1, tls: local-ca, dns_ttl: 60, redis_maxmemory: 64mb,
                postgres: { max_connections: 100, reserved: 10, clients: 127.0.0.1/32, operators: 127.0.0.1/32 } }
-      production: { zone: kisum.io, hosting: kubernetes, namespace: kisum-production, ingress_address: 203.0.113.10, tls: acme, dns_ttl: 300,
+      production: { zone: kisum.io, hosting: kubernetes, namespace: kisum-production, ingress_address: 203.0.113.10, tls: acme, dns_ttl: 300, redis_maxmemory: 1gb,
                     postgres: { max_connections: 200, reserved: 20, clients: 10.0.0.0/8, operators: 10.255.0.0/24 } }
     frontends:
       app: { host: app, summary: Main frontend }
@@ -37,6 +37,7 @@ import Testing
         database: kisum_auth
         db_pool: 10
         redis: optional
+        redis_keys: ["access:*"]
         secrets: [AUTH_DB_URL]
         callers: []
         timeout: 30s

@@ -5,6 +5,7 @@ import NIOPosix
 /// thread pool of their own, so no wait ever blocks the Swift concurrency pool (on two
 /// cores a blocked cooperative thread stalls every other test). Output goes to a file, not a
 /// pipe: a child that leaves a daemon behind (`pg_ctl start`) would hold a pipe open forever.
+/// Children inherit only stdin, stdout and stderr.
 public final class ChildProcess: Sendable {
     public let pid: pid_t
     /// Where stdout and stderr went.
@@ -31,6 +32,10 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, stdinFile, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited: a child holding a copy of a daemon's listening socket
+        // (nginx started after a test daemon bound its port) keeps that port accepting
+        // connections nobody answers after the daemon has closed it.
+        _ = Self.closeFrom(&actions, 3)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -42,6 +47,15 @@ public final class ChildProcess: Sendable {
         guard status == 0 else { throw TestFailure("cannot spawn \(executable): errno \(status)") }
         return ChildProcess(pid: pid, outputFile: output)
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which the Glibc module does
+    /// not import; SwiftNIO's sockets are not close-on-exec, so this is what keeps them here.
+    private static let closeFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc 2.34 or later is needed (posix_spawn_file_actions_addclosefrom_np)")
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// Runs to completion; returns the exit status and the combined output.
     @discardableResult

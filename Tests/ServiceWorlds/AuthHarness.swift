@@ -67,6 +67,12 @@ public struct AuthHarness: Sendable {
         return try await withStopping(auth, stop: { try await $0.stop() }, body)
     }
 
+    /// `INTERNAL_TRUSTED_KEYS` as this instance has it: another instance given it accepts the same callers.
+    public var trustedKeys: String {
+        (["admin=\(admin.publicBase64)", "core=\(core.publicBase64)", "canary=\(canary.publicBase64)"]
+            + backends.map { "\($0.key)=\($0.value.publicBase64)" }).joined(separator: ",")
+    }
+
     /// Calls an internal route as `caller`.
     public func call(_ method: String, _ path: String, as caller: String = "admin", body: String? = nil,
               headers extra: [(String, String)] = []) async throws -> TestResponse {

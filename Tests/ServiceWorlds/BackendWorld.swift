@@ -25,6 +25,10 @@ public struct BackendWorld: Sendable {
     public let coreLogs: MemoryLogSink
     /// Access tokens by first name (lower case).
     public let tokens: [String: String]
+    /// What started Auth and the backend, to start more instances of either.
+    public let authSettings: [String: String]
+    public let coreKey: ServiceKey
+    public let backendEnvironment: [String: String]
     public static let modules = ["core_app", "finance", "market", "touring", "venue", "ai"]
 
     /// Sends `method path` to the backend's public listener as `person` in `org`.
@@ -68,7 +72,8 @@ public struct BackendWorld: Sendable {
                 let backend = try await Daemon.start(App.self, environment: environment, sink: MemoryLogSink())
                 try await withStopping(backend) { backend in
                     try await body(BackendWorld(core: core, auth: auth, backend: backend, backendDatabase: database, companies: companies,
-                                                coreAdmin: coreAdmin, coreLogs: coreHarness.logs, tokens: tokens))
+                                                coreAdmin: coreAdmin, coreLogs: coreHarness.logs, tokens: tokens,
+                                                authSettings: authSettings, coreKey: coreHarness.coreKey, backendEnvironment: environment))
                 }
             }
         }

@@ -9,8 +9,9 @@
 public struct NginxConfiguration: Sendable {
     public let inventory: Inventory
     public let environment: InventoryEnvironment
-    /// `host:port` per service's public listener; the inventory's ports on `upstream_host` by default.
-    public var upstreams: [String: String]
+    /// `host:port` of each instance of a service's public listener; by default one, the
+    /// inventory's port on `upstream_host`.
+    public var upstreams: [String: [String]]
     public var httpListen: String
     public var httpsListen: String
 
@@ -18,9 +19,9 @@ public struct NginxConfiguration: Sendable {
         self.inventory = inventory
         self.environment = environment
         let host = environment.upstreamHost ?? "127.0.0.1"
-        var upstreams: [String: String] = [:]
+        var upstreams: [String: [String]] = [:]
         for service in inventory.services(in: environment) {
-            if let port = service.ports.public { upstreams[service.name] = "\(host):\(port)" }
+            if let port = service.ports.public { upstreams[service.name] = ["\(host):\(port)"] }
         }
         self.upstreams = upstreams
         let address = environment.ingressAddress
@@ -89,7 +90,8 @@ public struct NginxConfiguration: Sendable {
 
         """
         for service in routed {
-            out += "upstream \(service.unitName) {\n    server \(upstreams[service.name] ?? "127.0.0.1:1");\n    keepalive 32;\n}\n"
+            let servers = (upstreams[service.name] ?? ["127.0.0.1:1"]).map { "    server \($0) max_fails=1 fail_timeout=5s;\n" }.joined()
+            out += "upstream \(service.unitName) {\n\(servers)    keepalive 32;\n}\n"
         }
         out += """
 

@@ -19,7 +19,6 @@ struct PreflightChecks {
         "JWT signing keys stored securely (AUTH_KEY_ENCRYPTION_KEY in the secret store, rotation rehearsed)",
         "DNS records created at the provider as daemons/dns lists them, ownership of DNS changes assigned",
         "certificate renewal verified in staging",
-        "Redis private, its memory limit and eviction policy set (no persistence: it is a cache)",
         "Market/Touring shared or separate service decision documented",
         "upstream AI provider secrets configured",
     ]
@@ -104,6 +103,14 @@ struct PreflightChecks {
 
         items.append(item("access logs enabled", ingress.contains("access_log") || environment.hosting == .kubernetes ? [] : ["the ingress writes no access log"],
                           passed: "JSON access lines with the request id at the ingress and in every daemon"))
+
+        var cache: [String] = []
+        let redisConf = text("daemons/redis/\(environment.name).conf") ?? "", redisUsers = text("daemons/redis/\(environment.name).acl") ?? ""
+        for setting in ["protected-mode yes", "maxmemory-policy allkeys-lru", "appendonly no", "maxmemory "] where !redisConf.contains(setting) {
+            cache.append("no \(setting)")
+        }
+        if !redisUsers.contains("user default off") { cache.append("the default user is on") }
+        items.append(item("Redis private, memory policy set, no persistence", cache, passed: "a per-service ACL user each, default user off, cache only"))
 
         var separated: [String] = []
         for other in inventory.environments where other.name != environment.name {
