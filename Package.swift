@@ -177,7 +177,8 @@ let package = Package(
         .target(
             name: "AIService",
             dependencies: ["BusinessBackend", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "AccessControl", .hummingbird,
-                           .postgresNIO, .logging, .httpTypes, .asyncHTTPClient, .nioCore, .nioFoundation, .nioHTTP1, .prometheus],
+                           .postgresNIO, .logging, .httpTypes, .asyncHTTPClient, .nioCore, .nioPosix, .nioFoundation, .nioHTTP1, .prometheus,
+                           .serviceLifecycle],
             resources: [.copy("Migrations"), .copy("OpenAPI")],
             swiftSettings: strict),
 

@@ -19,6 +19,8 @@ struct AISettings: Sendable {
     let costMicrosPer1kTokens: Int
     /// Most characters of text one assist request may carry.
     let maxInputCharacters: Int
+    /// Connections AI's own provider client may open (concurrent provider calls).
+    let upstreamConnections: Int
 
     static let keys: [ConfigKey] = [
         ConfigKey("AI_PROVIDER", .choice(["local", "openai"]), .localDefault("local"),
@@ -35,6 +37,8 @@ struct AISettings: Sendable {
         ConfigKey("AI_COST_MICROS_PER_1K_TOKENS", .integer(0...100_000_000), .defaulted("0"),
                   summary: "Cost recorded per 1000 tokens, in millionths of the billing currency"),
         ConfigKey("AI_MAX_INPUT_CHARACTERS", .integer(1...1_000_000), .defaulted("20000"), summary: "Most characters of text one request may carry"),
+        ConfigKey("AI_UPSTREAM_CONNECTIONS", .integer(1...1000), .defaulted("32"),
+                  summary: "Connections AI's own client keeps to the provider (concurrent calls beyond it wait, within AI_UPSTREAM_TIMEOUT)"),
     ]
 
     init(_ configuration: Configuration, service: String) throws {
@@ -50,6 +54,7 @@ struct AISettings: Sendable {
         dailyTokenQuota = configuration.integer("AI_DAILY_TOKEN_QUOTA") ?? 500_000
         costMicrosPer1kTokens = configuration.integer("AI_COST_MICROS_PER_1K_TOKENS") ?? 0
         maxInputCharacters = configuration.integer("AI_MAX_INPUT_CHARACTERS") ?? 20_000
+        upstreamConnections = configuration.integer("AI_UPSTREAM_CONNECTIONS") ?? 32
         if provider == .openai, openAIBaseURL == nil {
             throw ConfigError(service: service, problems: [.init(variable: "AI_OPENAI_BASE_URL", reason: "AI_PROVIDER=openai needs the API's base URL")])
         }
@@ -58,12 +63,16 @@ struct AISettings: Sendable {
         }
     }
 
-    /// The provider these settings name.
-    func makeProvider(logger: Logger) -> any AssistProvider {
+    /// The provider these settings name, and the client it owns (run it as a background
+    /// service: it closes at shutdown).
+    func makeProvider(logger: Logger) -> (provider: any AssistProvider, client: ProviderHTTPClient?) {
         switch provider {
-        case .local: LocalAssistProvider()
-        case .openai: OpenAICompatibleProvider(baseURL: openAIBaseURL ?? "", apiKey: openAIKey, model: openAIModel, timeout: upstreamTimeout,
-                                               logger: logger)
+        case .local:
+            return (LocalAssistProvider(), nil)
+        case .openai:
+            let client = ProviderHTTPClient(connections: upstreamConnections)
+            return (OpenAICompatibleProvider(baseURL: openAIBaseURL ?? "", apiKey: openAIKey, model: openAIModel, timeout: upstreamTimeout,
+                                             logger: logger, client: client.client), client)
         }
     }
 }

@@ -125,6 +125,7 @@ public enum Daemon {
             router.middlewares.add(RequestLifecycleMiddleware(listener: "public", metrics: metrics, maxBodyBytes: maxBody, accessLog: accessLog))
             router.addLivenessRoute(service: descriptor.name)
             app.addPublicRoutes(to: router)
+            try access?.enforcer.declaredRoutes.checkEveryRouteNamesAPermission(service: descriptor.name)
             publicRoutes = router.routes.map { "\($0.method) \($0.path)" }
             listeners.append(Self.listener(router, address: address, logger: logger) { ports.report(public: $0) })
             listenerNames.append("public listener")

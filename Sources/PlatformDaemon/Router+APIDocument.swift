@@ -11,7 +11,9 @@ extension Router where Context == PlatformRequestContext {
     /// With `enforced`, each operation behind the access layer shows what it needs
     /// (`x-kisum-access`: the `x-org` company, and the module and permission of its group),
     /// taken from the routes as declared, so the document cannot drift from the code.
-    public func addAPIDocument(_ url: URL?, enforced: DeclaredRoutes? = nil) {
+    /// `settings` replaces values of the bundled document with the ones this daemon was
+    /// configured with (a limit the service checks is the limit the document states).
+    public func addAPIDocument(_ url: URL?, enforced: DeclaredRoutes? = nil, settings: [APIDocumentSetting] = []) {
         let rendered = NIOLockedValueBox<String?>(nil)
         get("/openapi.yaml") { _, _ in
             let text = try rendered.withLockedValue { cached in
@@ -19,7 +21,8 @@ extension Router where Context == PlatformRequestContext {
                 guard let url, let text = try? String(contentsOf: url, encoding: .utf8) else {
                     throw PlatformError(.notFound, "the API document is not installed")
                 }
-                let document = try enforced.map { try APIDocumentAccess.annotate(text, with: $0.all) } ?? text
+                var document = try enforced.map { try APIDocumentAccess.annotate(text, with: $0.all) } ?? text
+                if !settings.isEmpty { document = try APIDocumentSetting.apply(settings, to: document) }
                 cached = document
                 return document
             }
@@ -53,5 +56,37 @@ public enum APIDocumentAccess {
         }
         root["paths"] = paths
         return try Yams.serialize(node: root, width: -1, allowUnicode: true)
+    }
+}
+
+/// A value of the API document that comes from configuration, e.g. a `maxLength` the service
+/// enforces from a setting.
+public struct APIDocumentSetting: Sendable {
+    /// Mapping keys from the document's root to the value, e.g. `components`, `schemas`, …
+    public let path: [String]
+    public let value: Int
+
+    public init(_ path: [String], _ value: Int) {
+        self.path = path
+        self.value = value
+    }
+
+    /// `document` with every setting's value in place; a path the document lacks is an error
+    /// (the document and the code disagree).
+    static func apply(_ settings: [APIDocumentSetting], to document: String) throws -> String {
+        guard var root = try Yams.compose(yaml: document) else { throw PlatformError(.internalError, "the API document is empty") }
+        for setting in settings {
+            root = try replacing(in: root, at: setting.path[...], with: Node(String(setting.value), Tag(.int)))
+        }
+        return try Yams.serialize(node: root, width: -1, allowUnicode: true)
+    }
+
+    private static func replacing(in node: Node, at path: ArraySlice<String>, with value: Node) throws -> Node {
+        guard let key = path.first else { return value }
+        guard var mapping = node.mapping, let child = mapping[key] else {
+            throw PlatformError(.internalError, "the API document has no \(key) where a configured value belongs")
+        }
+        mapping[key] = try replacing(in: child, at: path.dropFirst(), with: value)
+        return .mapping(mapping)
     }
 }

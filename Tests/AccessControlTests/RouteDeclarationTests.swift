@@ -32,5 +32,17 @@ import Testing
         // The router has the same routes (and the open one, undeclared).
         let routed = Set(router.routes.map { "\($0.method) \($0.path)" })
         #expect(routed.count == 5)
+
+        // A route needing company access alone (summary) stops the daemon at start.
+        #expect {
+            try enforcer.declaredRoutes.checkEveryRouteNamesAPermission(service: "finance")
+        } throws: { error in
+            (error as? RoutesWithoutPermission)?.description
+                == "finance: enforced routes must each require a module and a permission; these do not: GET /v1/finance/summary"
+        }
+        let guarded = AccessEnforcer(verifier: verifier, auth: ServiceHTTPClient(callee: "auth", baseURL: "http://127.0.0.1:9"),
+                                     metrics: PlatformMetrics(), logger: logger)
+        router.enforced("/v2", by: guarded).requires(module: "finance", permission: "finance.transactions.read").get("x") { _, _ in "ok" }
+        #expect(throws: Never.self) { try guarded.declaredRoutes.checkEveryRouteNamesAPermission(service: "finance") }
     }
 }

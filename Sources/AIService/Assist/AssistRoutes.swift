@@ -33,8 +33,8 @@ struct AssistRoutes: Sendable {
     /// Claims quota, asks the provider, and records the call whatever its outcome (also when
     /// the request is cancelled meanwhile: the record and the refund run on their own).
     func assist(_ prompt: AssistPrompt, scope: CompanyScope) async throws -> AssistAnswer {
-        // Reserved: the most this call can use (input counted as words, the answer's limit).
-        let reserve = LocalAssistProvider.tokens(prompt.text) + prompt.maxOutputTokens
+        // Reserved: the most this call can use, as the provider counts tokens.
+        let reserve = provider.reservation(for: prompt)
         let claim: UsageRepository.Claim
         do {
             claim = try await usage.claim(scope, quotas: .init(requests: settings.dailyRequestQuota, tokens: settings.dailyTokenQuota),

@@ -36,4 +36,7 @@ protocol AssistProvider: Sendable {
     /// The provider's name in usage records (`local`, `openai`).
     var name: String { get }
     func complete(_ prompt: AssistPrompt) async throws -> AssistCompletion
+    /// The most tokens (input and output) `prompt` can cost as this provider counts them:
+    /// what a call reserves of the daily quota until its real use replaces the reservation.
+    func reservation(for prompt: AssistPrompt) -> Int
 }

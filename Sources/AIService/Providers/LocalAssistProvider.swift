@@ -18,6 +18,9 @@ struct LocalAssistProvider: AssistProvider {
                                 outputTokens: Self.tokens(output))
     }
 
+    /// Words in and the answer's limit: exact bounds, as this provider counts.
+    func reservation(for prompt: AssistPrompt) -> Int { Self.tokens(prompt.text) + prompt.maxOutputTokens }
+
     /// Tokens as this provider counts them: words.
     static func tokens(_ text: String) -> Int { text.split(whereSeparator: \.isWhitespace).count }
 

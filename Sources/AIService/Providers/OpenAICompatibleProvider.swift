@@ -15,9 +15,20 @@ struct OpenAICompatibleProvider: AssistProvider {
     let model: String
     let timeout: Duration
     let logger: Logger
-    var client: HTTPClient = .shared
+    let client: HTTPClient
 
     var name: String { "openai" }
+
+    /// An upper bound, not an estimate: a byte-pair token covers at least one byte, so the
+    /// UTF-8 bytes of both messages (plus the chat format's few tokens per message) bound the
+    /// input whatever the language; words would undercount (often by half, or more for text
+    /// without spaces) and let concurrent calls pass the quota by far more than one call.
+    func reservation(for prompt: AssistPrompt) -> Int {
+        prompt.task.instruction.utf8.count + prompt.text.utf8.count + Self.chatFormatTokens + prompt.maxOutputTokens
+    }
+
+    /// Tokens the chat format adds around two messages and the reply (OpenAI counts 3–4 each).
+    static let chatFormatTokens = 16
 
     func complete(_ prompt: AssistPrompt) async throws -> AssistCompletion {
         var request = HTTPClientRequest(url: baseURL.trimmingSuffix("/") + "/chat/completions")

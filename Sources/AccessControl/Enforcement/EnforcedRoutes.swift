@@ -74,8 +74,27 @@ public final class DeclaredRoutes: Sendable {
 
     func record(_ route: DeclaredRoute) { routes.withLockedValue { $0.append(route) } }
 
+    /// Refuses a declaration in which some route needs no permission: every enforced route
+    /// names its module and permission (never "a member of the company may"), so a route added
+    /// outside a `requires(...)` group stops the daemon at start instead of serving every member.
+    public func checkEveryRouteNamesAPermission(service: String) throws {
+        let unguarded = all.filter { route in !route.requirements.contains { $0.permission != nil } }
+        guard unguarded.isEmpty else { throw RoutesWithoutPermission(service: service, routes: unguarded) }
+    }
+
     /// `/a/b` + `c/{id}` → `/a/b/c/{id}`.
     static func join(_ prefix: String, _ path: String) -> String {
         "/" + (prefix.split(separator: "/") + path.split(separator: "/")).joined(separator: "/")
+    }
+}
+
+/// Enforced routes were declared without a permission (see `checkEveryRouteNamesAPermission`).
+public struct RoutesWithoutPermission: Error, Sendable, CustomStringConvertible {
+    public let service: String
+    public let routes: [DeclaredRoute]
+
+    public var description: String {
+        "\(service): enforced routes must each require a module and a permission; these do not: "
+            + routes.map { "\($0.method) \($0.path)" }.joined(separator: ", ")
     }
 }

@@ -35,9 +35,9 @@ struct CalendarEventRepository: Sendable {
     }
 
     /// The event, or nil when `contactID` names no contact of this company; once per `key` when
-    /// one was sent (a retry gets the first answer, `replayed` true).
+    /// one was sent (a retry gets the first answer, `.replay`).
     func create(_ scope: CompanyScope, title: String, startsAt: Date, endsAt: Date, location: String?, contactID: UUID?,
-                key: IdempotencyKey?) async throws -> (value: CalendarEvent?, replayed: Bool) {
+                key: IdempotencyKey?) async throws -> Created<CalendarEvent>? {
         // The contact must be the company's own: a foreign id inserts nothing, and a contact
         // deleted meanwhile fails the (company_id, contact_id) reference: the same answer.
         do {
@@ -53,12 +53,12 @@ struct CalendarEventRepository: Sendable {
                     // Nothing to create: not an answer to keep under the key (the request may be fixed and retried).
                     throw ForeignContact()
                 }
-                return Optional(try Self.event(row))
+                return try Self.event(row)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
-            return (nil, false)
+            return nil
         } catch is ForeignContact {
-            return (nil, false)
+            return nil
         }
     }
 

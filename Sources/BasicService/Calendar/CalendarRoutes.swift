@@ -26,12 +26,12 @@ struct CalendarRoutes: Sendable {
                 let (input, body) = try await request.decodeJSONWithBody(as: CalendarEventInput.self, context: context)
                 let key = try IdempotencyKey.ifSent(request, body: body)
                 try InputRules.ordered(input.startsAt, input.endsAt, "starts_at and ends_at")
-                let (event, replayed) = try await repository.create(
+                let created = try await repository.create(
                     try context.company(), title: try InputRules.text(input.title, "title", length: 1...200), startsAt: input.startsAt,
                     endsAt: input.endsAt, location: try InputRules.optionalText(input.location, "location", maximum: 200),
                     contactID: input.contactID, key: key)
-                guard let event else { throw PlatformError(.validationFailed, "contact_id names no contact of this company") }
-                return try IdempotentCreation.created(event, replayed: replayed, request: request, context: context)
+                guard let created else { throw PlatformError(.validationFailed, "contact_id names no contact of this company") }
+                return try IdempotentCreation.created(created, request: request, context: context)
             }
             .delete("events/{id}") { _, context in
                 guard try await repository.delete(try context.company(), try context.uuidParameter("id")) else { throw notFound }

@@ -32,9 +32,9 @@ struct ContactRepository: Sendable {
     }
 
     /// Creates the contact once per `key` when one was sent (a retry gets the first answer,
-    /// `replayed` true).
+    /// `.replay`).
     func create(_ scope: CompanyScope, name: String, email: String?, phone: String?, notes: String?, key: IdempotencyKey?) async throws
-        -> (value: Contact, replayed: Bool) {
+        -> Created<Contact> {
         try await IdempotentCreation.run(ifSent: key, company: scope.companyID, database: database, operation: "contacts_insert",
                                          logger: logger) { connection in
             let rows = try await connection.query("""

@@ -21,11 +21,11 @@ struct ContactRoutes: Sendable {
                 let (input, body) = try await request.decodeJSONWithBody(as: ContactInput.self, context: context)
                 let key = try IdempotencyKey.ifSent(request, body: body)
                 guard let name = input.name else { throw PlatformError(.validationFailed, "name is required") }
-                let (contact, replayed) = try await repository.create(
+                let created = try await repository.create(
                     try context.company(), name: try InputRules.text(name, "name", length: 1...200), email: try InputRules.email(input.email),
                     phone: try InputRules.optionalText(input.phone, "phone", maximum: 50),
                     notes: try InputRules.optionalText(input.notes, "notes", maximum: 2000), key: key)
-                return try IdempotentCreation.created(contact, replayed: replayed, request: request, context: context)
+                return try IdempotentCreation.created(created, request: request, context: context)
             }
             .patch("contacts/{id}") { request, context in
                 let scope = try context.company(), id = try context.uuidParameter("id")

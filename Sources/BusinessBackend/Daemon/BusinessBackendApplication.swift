@@ -17,6 +17,8 @@ public protocol BusinessBackendApplication: DaemonApplication {
     init(backend: BusinessBackendContext) throws
     /// Every public route, on the enforced routes (or their benchmark twin).
     func addRoutes(to routes: EnforcedRoutes)
+    /// Values of the API document taken from the backend's settings (limits it enforces).
+    var apiDocumentSettings: [APIDocumentSetting] { get }
 }
 
 extension BusinessBackendApplication {
@@ -24,6 +26,8 @@ extension BusinessBackendApplication {
         guard let folder = resources.url(forResource: "Migrations", withExtension: nil) else { return nil }
         return try? MigrationSet(database: descriptor.name, directory: folder)
     }
+
+    public var apiDocumentSettings: [APIDocumentSetting] { [] }
 
     public init(context: DaemonContext) async throws {
         try self.init(backend: BusinessBackendContext(context))
@@ -34,7 +38,8 @@ extension BusinessBackendApplication {
     }
 
     public func addManagementRoutes(to router: Router<PlatformRequestContext>) {
-        backend.addAPIDocument(Self.resources.url(forResource: "OpenAPI/\(Self.descriptor.name).openapi", withExtension: "yaml"), to: router)
+        backend.addAPIDocument(Self.resources.url(forResource: "OpenAPI/\(Self.descriptor.name).openapi", withExtension: "yaml"),
+                               settings: apiDocumentSettings, to: router)
         backend.addUnenforcedTwin(on: router, addRoutes)
     }
 }

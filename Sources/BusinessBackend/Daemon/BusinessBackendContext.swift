@@ -71,7 +71,7 @@ public struct BusinessBackendContext: Sendable {
 
     /// The API document at `/openapi.yaml` (management listener), each enforced operation
     /// annotated with what it needs.
-    public func addAPIDocument(_ url: URL?, to router: Router<PlatformRequestContext>) {
-        router.addAPIDocument(url, enforced: enforcement.enforcer.declaredRoutes)
+    public func addAPIDocument(_ url: URL?, settings: [APIDocumentSetting], to router: Router<PlatformRequestContext>) {
+        router.addAPIDocument(url, enforced: enforcement.enforcer.declaredRoutes, settings: settings)
     }
 }

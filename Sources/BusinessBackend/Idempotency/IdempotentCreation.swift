@@ -15,30 +15,31 @@ import PostgresNIO
 public enum IdempotentCreation {
     /// Runs `create` once per key in one transaction it owns: the first request creates (and its
     /// answer is stored with the key), a retry — even a concurrent one — gets that answer again
-    /// (`replayed` true) without running `create`.
-    public static func run<Value: Codable & Sendable>(
+    /// (`.replay`, the stored JSON as it was sent: never decoded into today's type, so a
+    /// deploy that changes the type cannot break the replay of an earlier answer).
+    public static func run<Value: Encodable & Sendable>(
         _ key: IdempotencyKey, company: UUID, database: PlatformDatabase, operation: String, logger: Logger,
         _ create: (PostgresConnection) async throws -> Value
-    ) async throws -> (value: Value, replayed: Bool) {
+    ) async throws -> Created<Value> {
         try await database.withTransaction(operation, logger: logger) { connection in
             switch try await claim(key, company: company, on: connection, logger: logger) {
             case .replay(let response):
-                return (try JSONDecoder.platform.decode(Value.self, from: Data(response.utf8)), true)
+                return .replay(json: response)
             case .claimed:
                 let value = try await create(connection)
                 let response = String(decoding: try JSONEncoder.platform.encode(value), as: UTF8.self)
                 try await record(key, company: company, response: response, on: connection, logger: logger)
-                return (value, false)
+                return .new(value)
             }
         }
     }
 
     /// `run` when a key was sent; otherwise `create` in a transaction of its own.
-    public static func run<Value: Codable & Sendable>(
+    public static func run<Value: Encodable & Sendable>(
         ifSent key: IdempotencyKey?, company: UUID, database: PlatformDatabase, operation: String, logger: Logger,
         _ create: (PostgresConnection) async throws -> Value
-    ) async throws -> (value: Value, replayed: Bool) {
-        guard let key else { return (try await database.withTransaction(operation, logger: logger, create), false) }
+    ) async throws -> Created<Value> {
+        guard let key else { return .new(try await database.withTransaction(operation, logger: logger, create)) }
         return try await run(key, company: company, database: database, operation: operation, logger: logger, create)
     }
 

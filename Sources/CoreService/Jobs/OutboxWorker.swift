@@ -32,9 +32,17 @@ final class OutboxWorker: Sendable {
         self.logger = logger
     }
 
-    /// One pass: deliver what is due, then publish the outbox depth.
+    /// One pass: deliver what is due, then publish the outbox depth — also every second of a
+    /// long drain (a backlog after an Auth outage), so the gauges fall as it drains instead of
+    /// showing the backlog until the last batch.
     func pass() async throws {
-        while try await deliverPending() {}
+        var published = ContinuousClock.now
+        while try await deliverPending() {
+            if ContinuousClock.now - published >= .seconds(1) {
+                try await recordDepth()
+                published = .now
+            }
+        }
         try await recordDepth()
     }
 

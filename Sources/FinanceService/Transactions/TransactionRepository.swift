@@ -35,9 +35,8 @@ struct TransactionRepository: Sendable {
     }
 
     /// Books `input` once per idempotency key: the first request creates, a retry (even a
-    /// concurrent one) gets the first answer (`replayed` true).
-    func create(_ scope: CompanyScope, _ input: ValidTransaction, key: IdempotencyKey) async throws
-        -> (value: FinanceTransaction, replayed: Bool) {
+    /// concurrent one) gets the first answer (`.replay`).
+    func create(_ scope: CompanyScope, _ input: ValidTransaction, key: IdempotencyKey) async throws -> Created<FinanceTransaction> {
         try await IdempotentCreation.run(key, company: scope.companyID, database: database, operation: "transactions_insert",
                                          logger: logger) { connection in
             let rows = try await connection.query("""

@@ -28,8 +28,8 @@ struct TransactionRoutes: Sendable {
             .post("transactions") { request, context in
                 let (input, body) = try await request.decodeJSONWithBody(as: FinanceTransactionInput.self, context: context)
                 let key = try IdempotencyKey(request, body: body)
-                let (transaction, replayed) = try await repository.create(try context.company(), try ValidTransaction(input), key: key)
-                return try IdempotentCreation.created(transaction, replayed: replayed, request: request, context: context)
+                let created = try await repository.create(try context.company(), try ValidTransaction(input), key: key)
+                return try IdempotentCreation.created(created, request: request, context: context)
             }
     }
 }
