@@ -64,10 +64,43 @@ public final class PlatformDatabase: Service, Sendable {
     }
 
     /// Runs `body` in a transaction (committed when it returns, rolled back when it throws).
+    /// Inside `withEnclosingTransaction` of this database, joins that one instead.
     public func withTransaction<Result: Sendable>(
         _ operation: String = "transaction",
         logger: Logger,
         _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        if let enclosing = Self.enclosing, enclosing.database == ObjectIdentifier(self) {
+            return try await body(enclosing.connection)
+        }
+        return try await transaction(operation, logger: logger, body)
+    }
+
+    /// Runs `body` in one transaction that every `withTransaction` of this database in it
+    /// (however deep, in this task) joins: one commit for all, or none. For a step that must
+    /// commit with writes made by code it calls — an idempotency key claimed and answered in
+    /// the transaction of the write it guards.
+    public func withEnclosingTransaction<Result: Sendable>(
+        _ operation: String = "transaction",
+        logger: Logger,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withTransaction(operation, logger: logger) { connection in
+            try await Self.$enclosing.withValue(EnclosingTransaction(database: ObjectIdentifier(self), connection: connection)) {
+                try await body(connection)
+            }
+        }
+    }
+
+    private struct EnclosingTransaction: Sendable {
+        let database: ObjectIdentifier
+        let connection: PostgresConnection
+    }
+
+    @TaskLocal private static var enclosing: EnclosingTransaction?
+
+    private func transaction<Result: Sendable>(
+        _ operation: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await measure(operation) {
             try await lease(timeout: settings.leaseTimeout) { connection in

@@ -166,6 +166,26 @@ import Testing
             #expect(reused.errorCode == "idempotency_key_reused")
             let missing = try await core.call("PUT", "/internal/v1/companies/\(company)/addons/ai_addon", body: body, idempotencyKey: nil)
             #expect(missing.status == 428)
+
+            // Concurrent duplicates wait for the first and get its answer: one write, one version.
+            let other = UUID()
+            let replies = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await core.call("PUT", "/internal/v1/companies/\(other)/addons/ai_addon", body: body, idempotencyKey: "k-2")
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.map(\.status) == Array(repeating: 200, count: 8), "\(replies.map(\.body))")
+            #expect(Set(try replies.map { try $0.json()["entitlement_version"] as? Int }) == [1])
+            #expect(try await entitlements(core, other)["entitlement_version"] as? Int == 1)
+            // A write that fails leaves its key free: the same key with a valid request then works.
+            let third = UUID()
+            let failed = try await core.call("PUT", "/internal/v1/companies/\(third)/addons/no_such_addon", body: body, idempotencyKey: "k-3")
+            #expect(failed.status >= 400 && failed.status < 500, "\(failed.status) \(failed.body)")
+            let retried = try await core.call("PUT", "/internal/v1/companies/\(third)/addons/no_such_addon", body: body, idempotencyKey: "k-3")
+            #expect(retried.status == failed.status, "the failed write's key was not left claimed: \(retried.body)")
         }
     }
 

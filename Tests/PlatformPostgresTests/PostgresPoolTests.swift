@@ -48,4 +48,37 @@ import Testing
         #expect(text.contains(#"kisum_db_query_duration_seconds_count{operation="sleep",outcome="error"} 1"#))
         #expect(metricValue(text, "kisum_db_pool_connections_max") == 2)
     }
+
+    /// Inside `withEnclosingTransaction`, a `withTransaction` joins it: its write commits with
+    /// the enclosing one, or is rolled back with it (on a pool of one: no second connection).
+    @Test func anEnclosingTransactionIsJoined() async throws {
+        let database = try await TestDatabase.create()
+        _ = try await database.script("CREATE TABLE marks (n int); GRANT SELECT, INSERT ON marks TO \(database.runtime.username)")
+        var settings = try PostgresSettings(url: database.runtimeURL)
+        settings.maximumConnections = 1
+        let pool = PlatformDatabase(settings: settings, metrics: PlatformMetrics(), logger: Logger(label: "test"))
+        let runner = Task { await pool.run() }
+        defer { runner.cancel() }
+        let logger = Logger(label: "test")
+        struct Abandoned: Error {}
+
+        await #expect(throws: Abandoned.self) {
+            try await pool.withEnclosingTransaction(logger: logger) { _ in
+                try await pool.withTransaction(logger: logger) { connection in
+                    _ = try await connection.query("INSERT INTO marks VALUES (1)", logger: logger).collect()
+                }
+                throw Abandoned()
+            }
+        }
+        try await pool.withEnclosingTransaction(logger: logger) { _ in
+            try await pool.withTransaction(logger: logger) { connection in
+                _ = try await connection.query("INSERT INTO marks VALUES (2)", logger: logger).collect()
+            }
+        }
+        // Outside an enclosing one, a transaction is its own again.
+        try await pool.withTransaction(logger: logger) { connection in
+            _ = try await connection.query("INSERT INTO marks VALUES (3)", logger: logger).collect()
+        }
+        #expect(try await database.rows("SELECT n FROM marks ORDER BY n") == [["2"], ["3"]])
+    }
 }
