@@ -248,7 +248,7 @@ let package = Package(
             name: "InventoryTests",
             dependencies: ["PlatformInventory", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformTesting", "ServiceAuth", "ServiceWorlds", "CoreService", "AuthService", "AdminService",
                            "CanaryService", "BasicService", "FinanceService", "MarketService", "TouringService", "VenueService", "AIService",
-                           .product(name: "Yams", package: "Yams")],
+                           .product(name: "Yams", package: "Yams"), .httpTypes, .nioConcurrency],
             swiftSettings: strict),
         .testTarget(
             name: "RunbookEngineTests",

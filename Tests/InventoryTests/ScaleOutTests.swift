@@ -1,10 +1,12 @@
 import AuthService
 import BasicService
 import Foundation
+import HTTPTypes
 import NIOConcurrencyHelpers
 import PlatformDaemon
 import PlatformKit
 import PlatformTesting
+import ServiceAuth
 import ServiceWorlds
 import Testing
 
@@ -74,8 +76,43 @@ import Testing
             #expect(refusedAfter.map { $0 <= .seconds(1) } == true, "\(base) allowed the revoked session for \(String(describing: refusedAfter))")
         }
 
+        // An entitlement change (Acme's Basic subscription canceled in Core) is refused by both
+        // within a second, and its return is seen by both.
+        let acme = try require(world.companies["acme"])
+        try await Self.refusedByBoth(basics, token: ada, code: "module_not_entitled") {
+            let reply = try await world.coreAdmin.send(.post, "/internal/v1/companies/\(acme)/subscription/cancel", json: ["reason": "scale test"],
+                                                       headers: [("idempotency-key", UUID().uuidString)])
+            guard reply.status == 200 else { throw TestFailure("cancel: \(reply.status)") }
+        }
+        let restored = try await world.coreAdmin.send(.put, "/internal/v1/companies/\(acme)/subscription",
+                                                      json: ["package_key": "basic", "status": "active", "period_start": "2026-01-01T00:00:00Z"],
+                                                      headers: [("idempotency-key", UUID().uuidString)])
+        #expect(restored.status == 200)
+        for base in basics {
+            #expect(try await eventually(within: .seconds(3)) { try await Self.read(base, ada).status == 200 }, "\(base) after the subscription returned")
+        }
+
+        // An emergency key rotation on one Auth instance: the old key's tokens are refused by both
+        // Basic instances within a second; the other Auth instance signs with the new key, whose
+        // tokens both accept once they have refetched the JWKS (an unknown kid: at most every 5 s).
+        let oldKid = try require(JWTHeaderPeek.fields(of: ada)?.kid)
+        try await Self.refusedByBoth(basics, token: ada, code: "key_unknown") {
+            let rotated = try await world.auth.call("POST", "/internal/v1/keys/rotate", body: #"{"emergency":true,"reason":"scale test"}"#,
+                                                    headers: [("x-kisum-acting-user", "ops@kisum.test")])
+            guard rotated.status == 200 else { throw TestFailure("rotate: \(rotated.status) \(rotated.body)") }
+        }
+        var fresh = ""
+        #expect(try await eventually(within: .seconds(5)) {
+            fresh = (try? await BackendWorld.signIn(auth2, "ada@kisum.test")) ?? ""
+            return !fresh.isEmpty && JWTHeaderPeek.fields(of: fresh)?.kid != oldKid
+        }, "the second Auth instance still signs with the retired key")
+        for base in basics {
+            #expect(try await eventually(within: .seconds(12)) { try await Self.read(base, fresh).status == 200 }, "\(base) with the new key")
+        }
+
         // Load through the ingress while one Basic instance shuts down: nothing is lost (reads are retried on the other).
         let failures = NIOLockedValueBox<[String]>([])
+        let current = fresh
         let url = "https://api-basic.kisum.localhost:\(ingress.https)/v1/contacts"
         let ca = ingress.ca, resolve = "api-basic.kisum.localhost:\(ingress.https):127.0.0.1"
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -84,7 +121,7 @@ import Testing
                     for _ in 0..<25 {
                         let reply = try await ChildProcess.run("/usr/bin/curl", [
                             "-s", "-o", "/dev/null", "-w", "%{http_code} exit=%{exitcode} %{time_total}s", "--max-time", "10", "--cacert", ca, "--resolve", resolve,
-                            "-H", "authorization: Bearer \(ada)", "-H", "x-org: acme", url,
+                            "-H", "authorization: Bearer \(current)", "-H", "x-org: acme", url,
                         ])
                         if !reply.output.hasPrefix("200 ") { failures.withLockedValue { $0.append("worker \(worker): \(reply.output)") } }
                     }
@@ -104,5 +141,26 @@ import Testing
         let direct = try await ChildProcess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "exit=%{exitcode}", "--max-time", "2", basics[1] + "/health"])
         #expect(direct.output == "exit=7", "a request to the stopped instance: \(direct.output) (7 is connection refused)")
         #expect(lost.isEmpty, "basic2 at \(basics[1]): \(lost)\nnginx error log:\n\(errors)\nnot answered:\n\(unanswered)")
+    }
+
+    static func read(_ base: String, _ token: String) async throws -> TestResponse {
+        try await TestHTTP.get(base + "/v1/contacts", headers: [("authorization", "Bearer \(token)"), ("x-org", "acme")])
+    }
+
+    /// Runs `change`, then expects every one of `bases` to refuse `token` with `code` within a second of it.
+    static func refusedByBoth(_ bases: [String], token: String, code: String, after change: () async throws -> Void) async throws {
+        for base in bases { #expect(try await read(base, token).status == 200, "\(base) before the change") }
+        try await change()
+        let committed = ContinuousClock.now
+        for base in bases {
+            var refusedAfter: Duration?, last = ""
+            while refusedAfter == nil, ContinuousClock.now - committed < .seconds(3) {
+                let reply = try await read(base, token)
+                if reply.status != 200 { refusedAfter = ContinuousClock.now - committed; last = reply.errorCode ?? "\(reply.status)" }
+                else { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(refusedAfter.map { $0 <= .seconds(1) } == true && last == code,
+                    "\(base): \(code) expected within 1 s; got \(last) after \(String(describing: refusedAfter))")
+        }
     }
 }

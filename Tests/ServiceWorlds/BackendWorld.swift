@@ -128,7 +128,8 @@ public struct BackendWorld: Sendable {
         return companies
     }
 
-    private static func signIn(_ auth: AuthHarness, _ email: String) async throws -> String {
+    /// Signs `email` in at `auth` (any instance) with the world's password; its access token.
+    public static func signIn(_ auth: AuthHarness, _ email: String) async throws -> String {
         let login = try await TestHTTP.send("POST", auth.daemon.publicURL! + "/auth/login", headers: [("content-type", "application/json")],
                                             body: #"{"email":"\#(email)","password":"pw-pw-pw"}"#)
         guard login.status == 200, let token = try login.json()["access_token"] as? String else {
