@@ -72,7 +72,7 @@ struct AISettings: Sendable {
         case .openai:
             let client = ProviderHTTPClient(connections: upstreamConnections)
             return (OpenAICompatibleProvider(baseURL: openAIBaseURL ?? "", apiKey: openAIKey, model: openAIModel, timeout: upstreamTimeout,
-                                             logger: logger, client: client.client), client)
+                                             logger: logger, client: client), client)
         }
     }
 }

@@ -58,46 +58,25 @@ public final class PlatformDatabase: Service, Sendable {
         _ operation: String = "query",
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await measure(operation) {
+        try refuseBesideEnclosingTransaction()
+        return try await measure(operation) {
             try await lease(timeout: settings.leaseTimeout, body)
         }
     }
 
     /// Runs `body` in a transaction (committed when it returns, rolled back when it throws).
-    /// Inside `withEnclosingTransaction` of this database, joins that one instead.
+    /// Inside `withEnclosingTransaction` of this database, joins that one instead (under a
+    /// savepoint: an error in `body` undoes its own writes, whatever the caller then does).
     public func withTransaction<Result: Sendable>(
         _ operation: String = "transaction",
         logger: Logger,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        if let enclosing = Self.enclosing, enclosing.database == ObjectIdentifier(self) {
-            return try await body(enclosing.connection)
+        if let enclosing = try enclosingTransaction() {
+            return try await enclosing.join(logger: logger, body)
         }
         return try await transaction(operation, logger: logger, body)
     }
-
-    /// Runs `body` in one transaction that every `withTransaction` of this database in it
-    /// (however deep, in this task) joins: one commit for all, or none. For a step that must
-    /// commit with writes made by code it calls — an idempotency key claimed and answered in
-    /// the transaction of the write it guards.
-    public func withEnclosingTransaction<Result: Sendable>(
-        _ operation: String = "transaction",
-        logger: Logger,
-        _ body: (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        try await withTransaction(operation, logger: logger) { connection in
-            try await Self.$enclosing.withValue(EnclosingTransaction(database: ObjectIdentifier(self), connection: connection)) {
-                try await body(connection)
-            }
-        }
-    }
-
-    private struct EnclosingTransaction: Sendable {
-        let database: ObjectIdentifier
-        let connection: PostgresConnection
-    }
-
-    @TaskLocal private static var enclosing: EnclosingTransaction?
 
     private func transaction<Result: Sendable>(
         _ operation: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
@@ -127,7 +106,8 @@ public final class PlatformDatabase: Service, Sendable {
 
     /// Runs one query and collects its rows.
     public func query(_ query: PostgresQuery, operation: String = "query", logger: Logger) async throws -> [PostgresRow] {
-        try await measure(operation) {
+        try refuseBesideEnclosingTransaction()
+        return try await measure(operation) {
             try await lease(timeout: settings.leaseTimeout) { connection in
                 try await connection.query(query, logger: logger).collect()
             }
@@ -139,7 +119,8 @@ public final class PlatformDatabase: Service, Sendable {
     public func execute<Statement: PostgresPreparedStatement>(
         _ statement: Statement, operation: String, logger: Logger
     ) async throws -> [Statement.Row] where Statement.Row: Sendable {
-        try await measure(operation) {
+        try refuseBesideEnclosingTransaction()
+        return try await measure(operation) {
             try await lease(timeout: settings.leaseTimeout) { connection in
                 var rows: [Statement.Row] = []
                 for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }

@@ -70,6 +70,14 @@ extension BackendSuites {
                 #expect(try await Self.code(world.call("GET", read, as: "vic")) == "200 -")
                 #expect(try await Self.code(world.call("POST", contract.write.path, as: "vic", body: contract.write.body)) == "403 permission_denied")
                 #expect(try await Self.code(world.call("GET", read, as: "ada")) == "200 -")
+                // A token past its expiry, and one naming a key Auth never published.
+                let expired = try await world.auth.signWithActiveKey(ttl: .seconds(-120)).token
+                #expect(try await Self.code(world.call("GET", read, as: expired)) == "401 token_expired")
+                let ada = try #require(world.tokens["ada"])
+                let header = Data(#"{"alg":"RS256","typ":"JWT","kid":"never-published"}"#.utf8).base64EncodedString()
+                    .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                let foreignKey = header + ada[ada.firstIndex(of: ".")!...]
+                #expect(try await Self.code(world.call("GET", read, as: foreignKey)) == "401 key_unknown")
                 if redisUp {
                     // Served where the checks look: health, readiness, the annotated API document.
                     for probe in ["/health", "/ready"] {
@@ -97,6 +105,22 @@ extension BackendSuites {
                 // A session revoked: Bo's, in Beacon.
                 try await refusedWithinASecond(world, read, "bo", "session_revoked", org: "beacon") {
                     try await world.authSQL("UPDATE sessions SET revoked_at = now() WHERE user_id = (SELECT id FROM users WHERE email = 'bo@kisum.test')")
+                }
+                // A membership made inactive (Vic's, through Auth's admin route): its refusal
+                // becomes membership_inactive within a second (the ladder checks it before grants).
+                let vic = try #require(try await world.auth.database.rows(
+                    "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'vic@kisum.test'").first?[0] ?? nil)
+                let inactive = try await world.auth.call("POST", "/internal/v1/memberships/\(vic)/status", body: #"{"status":"inactive","reason":"t"}"#,
+                                                         headers: [("x-kisum-acting-user", "ops@kisum.test")])
+                #expect(inactive.status == 200, "\(inactive.body)")
+                #expect(try await eventually(within: .seconds(1)) { try await Self.code(world.call("GET", read, as: "vic")) == "403 membership_inactive" },
+                        "vic not refused membership_inactive within a second")
+                if redisUp {
+                    // Auth gone and the feed stale: no decision can be made, so none is: 503.
+                    try await world.auth.daemon.shutdown()
+                    #expect(try await eventually(within: .seconds(2)) {
+                        try await Self.code(world.call("GET", read, as: "ada")) == "503 access_unavailable"
+                    }, "not access_unavailable 2 s after Auth stopped")
                 }
             }
         }

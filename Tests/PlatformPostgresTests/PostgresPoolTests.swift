@@ -75,10 +75,30 @@ import Testing
                 _ = try await connection.query("INSERT INTO marks VALUES (2)", logger: logger).collect()
             }
         }
+        // A joined transaction that fails is undone alone (its savepoint), even when the caller
+        // catches its error; a statement on another connection is refused while it is open;
+        // and nothing joins it once it has ended.
+        let late = try await pool.withEnclosingTransaction(logger: logger) { _ in
+            _ = try? await pool.withTransaction(logger: logger) { connection in
+                _ = try await connection.query("INSERT INTO marks VALUES (4)", logger: logger).collect()
+                throw Abandoned()
+            }
+            try await pool.withTransaction(logger: logger) { connection in
+                _ = try await connection.query("INSERT INTO marks VALUES (5)", logger: logger).collect()
+            }
+            await #expect(throws: PlatformError.self) { _ = try await pool.query("SELECT 1", logger: logger) }
+            return Task {
+                try await Task.sleep(for: .milliseconds(200))
+                try await pool.withTransaction(logger: logger) { connection in
+                    _ = try await connection.query("INSERT INTO marks VALUES (6)", logger: logger).collect()
+                }
+            }
+        }
+        await #expect(throws: PlatformError.self) { try await late.value }
         // Outside an enclosing one, a transaction is its own again.
         try await pool.withTransaction(logger: logger) { connection in
             _ = try await connection.query("INSERT INTO marks VALUES (3)", logger: logger).collect()
         }
-        #expect(try await database.rows("SELECT n FROM marks ORDER BY n") == [["2"], ["3"]])
+        #expect(try await database.rows("SELECT n FROM marks ORDER BY n") == [["2"], ["3"], ["5"]])
     }
 }

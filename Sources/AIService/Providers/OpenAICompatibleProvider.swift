@@ -15,7 +15,7 @@ struct OpenAICompatibleProvider: AssistProvider {
     let model: String
     let timeout: Duration
     let logger: Logger
-    let client: HTTPClient
+    let client: ProviderHTTPClient
 
     var name: String { "openai" }
 
@@ -41,7 +41,7 @@ struct OpenAICompatibleProvider: AssistProvider {
         request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
         let head: HTTPClientResponse, bytes: ByteBuffer
         do {
-            (head, bytes) = try await client.exchange(request, timeout: timeout, maxBytes: 4 << 20)
+            (head, bytes) = try await client.client.exchange(request, timeout: timeout, maxBytes: 4 << 20)
         } catch let error where Self.isTimeout(error) {
             logger.warning("assist provider timed out", metadata: ["provider": "openai", "timeout": "\(timeout)"])
             throw PlatformError(AIError.upstreamTimeout, "The AI provider did not answer within \(timeout); try again or send less text.")

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
 import PlatformDaemon
 import PlatformKit
@@ -107,12 +108,14 @@ struct CoreRoutes: Sendable {
         let caller = context.notes.serviceCaller ?? "unknown"
         let change = ChangeContext(actor: (request.headers[.actingUser]).map { "\(caller):\($0)" } ?? caller,
                                    requestID: context.trace.requestID, reason: (input as? any Reasoned)?.reason)
-        let logger = context.logger
+        // The change is logged and counted once committed, and only when this request made it (not on a replay).
+        let written = NIOLockedValueBox<Output?>(nil)
         let (status, data) = try await store.idempotent(caller: caller, key: key, requestHash: fingerprint) {
             let output = try await write(input, change)
-            recordChange(kind: kind, output: output, change: change, logger: logger)
+            written.withLockedValue { $0 = output }
             return (200, try JSONEncoder.platform.encode(output))
         }
+        if let output = written.withLockedValue({ $0 }) { recordChange(kind: kind, output: output, change: change, logger: context.logger) }
         return Response(status: .init(code: status), headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -14,7 +14,21 @@ extension PostgresEntitlementStore {
     /// once; the same key with another request is refused.
     public func idempotent(caller: String, key: String, requestHash: String,
                            _ body: @Sendable () async throws -> (status: Int, body: Data)) async throws -> (status: Int, body: Data) {
+        do {
+            return try await claimAnswerAndWrite(caller: caller, key: key, requestHash: requestHash, body)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
+            // A duplicate waited past lock_timeout on the first request's claim.
+            throw PlatformError(CoreError.idempotencyInProgress, "the first request with this key is still running; retry shortly")
+        }
+    }
+
+    /// How long a duplicate waits on the first request's claim before it is told to retry.
+    static let claimWait = "2s"
+
+    private func claimAnswerAndWrite(caller: String, key: String, requestHash: String,
+                                     _ body: @Sendable () async throws -> (status: Int, body: Data)) async throws -> (status: Int, body: Data) {
         try await database.withEnclosingTransaction("idempotent_write", logger: logger) { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(Self.claimWait)'"), logger: logger).collect()
             let claimed = try await connection.query("""
                 INSERT INTO idempotency_keys (caller, key, request_hash, status, response)
                 VALUES (\(caller), \(key), \(requestHash), 0, '{}'::jsonb) ON CONFLICT DO NOTHING RETURNING 1
@@ -29,6 +43,9 @@ extension PostgresEntitlementStore {
                 guard hash == requestHash else {
                     throw PlatformError(CoreError.idempotencyKeyReused, "this Idempotency-Key was used for a different request")
                 }
+                // Status 0: a claim without its answer, left by a release before this one (which
+                // claimed apart from the write) — still running on an old instance, or abandoned.
+                guard status != 0 else { throw PlatformError(CoreError.idempotencyInProgress, "the first request with this key is still running") }
                 return (status, Data(response.utf8))
             }
             let result = try await body()

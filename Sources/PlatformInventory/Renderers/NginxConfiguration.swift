@@ -89,8 +89,11 @@ public struct NginxConfiguration: Sendable {
         limit_req_status 429;
 
         """
+        // Three failures (refused, timed out, or a 502/503 that was retried elsewhere) take an
+        // instance out for 5 s: one application 503 (a database blip) must not eject every
+        // instance at once and leave clients nginx's own "no live upstreams" 502.
         for service in routed {
-            let servers = (upstreams[service.name] ?? ["127.0.0.1:1"]).map { "    server \($0) max_fails=1 fail_timeout=5s;\n" }.joined()
+            let servers = (upstreams[service.name] ?? ["127.0.0.1:1"]).map { "    server \($0) max_fails=3 fail_timeout=5s;\n" }.joined()
             out += "upstream \(service.unitName) {\n\(servers)    keepalive 32;\n}\n"
         }
         out += """
