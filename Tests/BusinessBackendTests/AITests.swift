@@ -55,6 +55,10 @@ extension BackendSuites {
                 #expect(usage["requests"] as? Int == 2 && usage["request_quota"] as? Int == 2)
                 let records = try await world.call("GET", "/v1/usage/records", as: "ada").json()["items"] as? [[String: Any]]
                 #expect(records?.map { $0["outcome"] as? String } == ["ok", "ok"])
+                // Usage is the company's own: Beacon's records and counts hold only its one call.
+                let beaconRecords = try await world.call("GET", "/v1/usage/records", as: "bo", org: "beacon").json()["items"] as? [[String: Any]]
+                #expect(beaconRecords?.count == 1)
+                #expect(try await world.call("GET", "/v1/usage", as: "bo", org: "beacon").json()["requests"] as? Int == 1)
                 #expect(try await Self.code(world.call("POST", "/v1/assist", as: "ada", body: #"{"task":"poem","text":"x"}"#)) == "422 validation_failed")
             }
         }

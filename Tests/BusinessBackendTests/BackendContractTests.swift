@@ -85,6 +85,21 @@ extension BackendSuites {
                     }
                     let document = try await TestHTTP.get(world.backend.managementURL + "/openapi.yaml")
                     #expect(document.status == 200 && document.body.contains("x-kisum-access") && document.body.contains("\(contract.module)."))
+                    // The document against the service: answers match their schemas, and every
+                    // route is documented and every documented operation routed.
+                    let allowed = try await world.call("GET", read, as: "ada"), refused = try await world.call("POST", contract.write.path, as: "vic",
+                                                                                                             body: contract.write.body)
+                    let template = String(read.prefix { $0 != "?" })
+                    let check = try await APIDocumentCheck.run(document: document.body, samples: [
+                        ["method": "GET", "path": template, "status": allowed.status, "body": allowed.body],
+                        ["method": "POST", "path": contract.write.path, "status": refused.status, "body": refused.body],
+                    ])
+                    #expect(check.status == 0, "\(check.output)")
+                    let infrastructure: Set<String> = ["/health", "/ready", "/metrics", "/openapi.yaml"]
+                    let routed = APIDocumentCheck.normalise(world.backend.publicRoutes + world.backend.managementRoutes)
+                        .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) }
+                    #expect(check.documented == routed,
+                            "documented only: \(check.documented.subtracting(routed)); routed only: \(routed.subtracting(check.documented))")
                 }
 
                 // A membership change: Vic's grant of the module goes.

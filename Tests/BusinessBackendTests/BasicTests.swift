@@ -131,6 +131,11 @@ extension BackendSuites {
                 }
                 #expect(try await titles("?from=2026-12-01T09:30:00Z&to=2026-12-01T11:00:00Z") == ["Meeting"])
                 #expect(try await titles("?from=2026-12-01T10:00:00Z") == [])
+                // Events are the company's own: Beacon can neither list nor read Acme's.
+                let beaconList = try await world.call("GET", "/v1/events?from=2026-12-01T00:00:00Z", as: "bo", org: "beacon").json()
+                #expect((beaconList["items"] as? [[String: Any]])?.contains { $0["id"] as? String == eventID } == false)
+                #expect(try await world.call("GET", "/v1/events/\(eventID)", as: "bo", org: "beacon").status == 404)
+                #expect(try await world.call("DELETE", "/v1/events/\(eventID)", as: "bo", org: "beacon").status == 404)
                 #expect(try await world.call("GET", "/v1/events?from=yesterday", as: "ada").errorCode == "validation_failed")
                 // Removing the contact keeps the event, without the contact.
                 #expect(try await world.call("DELETE", "/v1/contacts/\(id)", as: "ada").status == 204)

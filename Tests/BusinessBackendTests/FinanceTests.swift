@@ -84,6 +84,8 @@ extension BackendSuites {
                 #expect(budget["month"] as? String == "2026-10")
                 let resent = try JSONSerialization.data(withJSONObject: budget)
                 #expect(try await world.call("PUT", "/v1/budgets", as: "ada", body: String(decoding: resent, as: UTF8.self)).status == 200)
+                // Budgets are the company's own: Beacon sees none of Acme's.
+                #expect((try await world.call("GET", "/v1/budgets?month=2026-10", as: "bo", org: "beacon").json()["items"] as? [Any])?.isEmpty == true)
                 let report = try await world.call("GET", "/v1/reports/monthly?from=2026-10&to=2026-11&currency=EUR", as: "ada").json()
                 let months = try #require(report["months"] as? [[String: Any]])
                 #expect(months.map { $0["month"] as? String } == ["2026-10", "2026-11"])

@@ -87,6 +87,17 @@ extension BackendSuites {
                 #expect(try await Self.code(world.call("PATCH", "/v1/listings/\(hall)", as: "ada", body: #"{"status":"closed"}"#)) == "200 -")
                 #expect(try await world.call("GET", "/v1/offers/\(pending)", as: "bo", org: "beacon").json()["status"] as? String == "rejected")
                 #expect(try await Self.code(world.call("POST", "/v1/offers/\(pending)/accept", as: "ada")) == "409 offer_decided")
+
+                // Rejected by the owner (only the owner): the listing stays open, the offer is decided.
+                let arena = try await listing(world, "Acme arena")
+                let declined = try #require(try await offer(world, on: arena, 200, as: "cy", org: "cobalt").json()["id"] as? String)
+                #expect(try await Self.code(world.call("POST", "/v1/offers/\(declined)/reject", as: "cy", org: "cobalt")) == "404 not_found")
+                let rejected = try await world.call("POST", "/v1/offers/\(declined)/reject", as: "ada")
+                #expect(Self.code(rejected) == "200 -", "\(rejected.body)")
+                #expect(try rejected.json()["status"] as? String == "rejected")
+                #expect(try await world.call("GET", "/v1/listings/\(arena)", as: "bo", org: "beacon").json()["status"] as? String == "published")
+                #expect(try await Self.code(world.call("POST", "/v1/offers/\(declined)/accept", as: "ada")) == "409 offer_decided")
+                #expect(try await Self.code(world.call("POST", "/v1/offers/\(declined)/reject", as: "ada")) == "409 offer_decided")
             }
         }
     }

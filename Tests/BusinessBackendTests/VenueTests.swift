@@ -51,6 +51,12 @@ extension BackendSuites {
                 #expect(try await Self.code(world.call("PATCH", "/v1/bookings/\(holdID)", as: "ada", body: #"{"status":"confirmed"}"#))
                     == "409 booking_overlaps")
                 #expect(try await world.call("GET", "/v1/bookings/\(holdID)", as: "ada").json()["status"] as? String == "hold")
+                // Venues and bookings are the company's own: Beacon can neither list, read nor book Acme's.
+                let beaconVenues = try await world.call("GET", "/v1/venues", as: "bo", org: "beacon").json()["items"] as? [[String: Any]]
+                #expect(beaconVenues?.contains { $0["id"] as? String == hall } == false)
+                #expect(try await Self.code(world.call("GET", "/v1/venues/\(hall)", as: "bo", org: "beacon")) == "404 not_found")
+                #expect(try await Self.code(world.call("GET", "/v1/bookings/\(holdID)", as: "bo", org: "beacon")) == "404 not_found")
+                #expect(try await Self.code(book(world, hall, "08:00", "09:00", as: "bo", org: "beacon")) == "404 not_found")
                 // Another venue is another calendar.
                 let other = try await venue(world)
                 #expect(try await Self.code(book(world, other, "18:00", "22:00")) == "201 -")
