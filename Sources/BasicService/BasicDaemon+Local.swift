@@ -5,7 +5,7 @@ import PlatformDaemon
 extension BasicDaemon: LocalDevelopmentHooks {
     /// Acme's address book and a first meeting, written once as Acme's owner.
     public static func seedDemoData(topology: LocalTopology, state: URL) async throws {
-        try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, company: "acme") { owner in
+        try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, companies: ["acme"]) { owner in
             let ada = try await owner.create("/v1/contacts", ["name": "Ada Lovelace", "email": "ada@example.org", "phone": "+44 20 7946 0000"])
             try await owner.create("/v1/contacts", ["name": "Grace Hopper", "email": "grace@example.org"])
             let start = Date().addingTimeInterval(86_400)

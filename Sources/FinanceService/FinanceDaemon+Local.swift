@@ -5,7 +5,7 @@ import PlatformDaemon
 extension FinanceDaemon: LocalDevelopmentHooks {
     /// Acme's month so far and its budgets, written once as Acme's owner.
     public static func seedDemoData(topology: LocalTopology, state: URL) async throws {
-        try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, company: "acme") { owner in
+        try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, companies: ["acme"]) { owner in
             let month = String(ISO8601DateFormatter().string(from: Date()).prefix(7))
             for (amount, category, counterparty) in [(1_250_000, "tickets", "Box office"), (-320_000, "venue", "Hall rental"),
                                                      (-85_000, "travel", "Rail"), (-40_000, "catering", "Caterer")] {

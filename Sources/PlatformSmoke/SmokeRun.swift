@@ -70,8 +70,13 @@ public struct SmokeRun: Sendable {
                 // A company the user is not a member of (invented: the answer never says whether it exists).
                 let other = "smoke-\(UInt32.random(in: 1...UInt32.max))"
                 let reply = try await basic.send(.get, "/v1/contacts?limit=1", headers: [("authorization", "Bearer \(user)"), ("x-org", other)])
-                guard reply.status == 403 else { throw SmokeFailure("basic answered \(reply.status) for a company the user is not in, not 403") }
-                return "GET /v1/contacts in another company: 403"
+                // Refused by the access layer for the reason it must be, not any 403 on the way.
+                let code = (try? JSONSerialization.jsonObject(with: Data(buffer: reply.body)) as? [String: Any])
+                    .flatMap { ($0["error"] as? [String: Any])?["code"] as? String }
+                guard reply.status == 403, code == "x_org_forbidden" else {
+                    throw SmokeFailure("basic answered \(reply.status) \(code ?? "-") for a company the user is not in, not 403 x_org_forbidden")
+                }
+                return "GET /v1/contacts in another company: 403 x_org_forbidden"
             }
         } else {
             for name in ["backend permission-allowed request", "backend permission-denied request"] {

@@ -5,7 +5,7 @@ import PlatformDaemon
 extension VenueDaemon: LocalDevelopmentHooks {
     /// Cobalt's hall and two bookings of it (one confirmed, one held), written once as Cobalt's owner.
     public static func seedDemoData(topology: LocalTopology, state: URL) async throws {
-        try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, company: "cobalt") { owner in
+        try await BusinessBackendLocal.seedOnce(descriptor.name, topology: topology, state: state, companies: ["cobalt"]) { owner in
             guard let hall = try await owner.create("/v1/venues", Hall(name: "Cobalt Hall", city: "Lyon", capacity: 1200)) else { return }
             let evening = Date().addingTimeInterval(7 * 86_400)
             try await owner.create("/v1/venues/\(hall)/bookings", Booking(title: "Spring tour: Lyon", starts_at: evening,

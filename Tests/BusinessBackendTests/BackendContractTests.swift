@@ -100,6 +100,23 @@ extension BackendSuites {
                         .filter { route in !infrastructure.contains(String(route.split(separator: " ").last ?? "")) }
                     #expect(check.documented == routed,
                             "documented only: \(check.documented.subtracting(routed)); routed only: \(routed.subtracting(check.documented))")
+
+                    // The refusals above, counted by code (and module and permission for a
+                    // route's requirement); Auth asked while memory was cold; the feed's lag.
+                    let metrics = try await TestHTTP.get(world.backend.managementURL + "/metrics").body
+                    func counted(_ prefix: String) -> Bool {
+                        metrics.split(separator: "\n").contains { line in
+                            line.hasPrefix(prefix) && (Double(line.split(separator: " ").last ?? "") ?? 0) >= 1
+                        }
+                    }
+                    for code in ["token_missing", "token_invalid", "token_expired", "key_unknown", "x_org_forbidden"] {
+                        #expect(counted(#"kisum_access_refusals_total{code="\#(code)""#), "\(code) not counted")
+                    }
+                    #expect(counted(#"kisum_access_refusals_total{code="permission_denied",module="\#(contract.module)",permission="\#(contract.module)."#))
+                    #expect(counted(#"kisum_access_context_fetch_seconds_count{outcome="ok"}"#))
+                    let vouched = metrics.split(separator: "\n").first { $0.hasPrefix("kisum_access_feed_last_complete_timestamp_seconds ") }
+                        .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+                    #expect(abs(Date().timeIntervalSince1970 - vouched) < 5, "feed last vouched at \(vouched)")
                 }
 
                 // A membership change: Vic's grant of the module goes.

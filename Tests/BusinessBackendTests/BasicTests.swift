@@ -238,6 +238,7 @@ extension BackendSuites {
                 let backend = results.filter { $0.name.hasPrefix("backend") }
                 #expect(backend.map(\.name) == ["backend permission-allowed request", "backend permission-denied request"])
                 #expect(backend.allSatisfy { $0.outcome == .passed }, "\(backend.map(\.line))")
+                #expect(backend.last?.detail.hasSuffix("403 x_org_forbidden") == true, "\(backend.map(\.line))")
             }
         }
     }

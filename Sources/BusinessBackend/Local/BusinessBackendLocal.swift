@@ -8,21 +8,24 @@ import PlatformKit
 /// Demo data for `./kisum up`, written through a backend's own routes as a demo company's owner
 /// would (the local setup points every enforcing daemon at Auth: `LocalTopology.accessEnvironment`).
 public enum BusinessBackendLocal {
-    /// Runs `seed` once per state folder, signed in as the owner of the demo company `slug`
-    /// (Auth's demo users; their password is in the state folder's secrets).
-    public static func seedOnce(_ service: String, topology: LocalTopology, state: URL, company slug: String,
+    /// Runs `seed` once per state folder for each demo company in `slugs` (those entitled to
+    /// the backend's module), signed in as that company's owner (Auth's demo users; their
+    /// password is in the state folder's secrets).
+    public static func seedOnce(_ service: String, topology: LocalTopology, state: URL, companies slugs: [String],
                                 _ seed: (DemoSession) async throws -> Void) async throws {
         let marker = state.appendingPathComponent("run/\(service).seeded")
         guard !FileManager.default.fileExists(atPath: marker.path), let auth = topology.publicURLs["auth"],
               let base = topology.publicURLs[service] else { return }
         let password = try String(contentsOf: state.appendingPathComponent("secrets/demo-users.password"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let login = try await ServiceHTTPClient(callee: "auth", baseURL: auth)
-            .send(.post, "/auth/login", json: ["email": "\(slug)@demo.kisum.local", "password": password])
-        guard login.status == 200, let token = try? login.decode(Token.self).accessToken else {
-            throw DemoSeedError("signing in as \(slug)@demo.kisum.local: auth answered \(login.status)")
+        for slug in slugs {
+            let login = try await ServiceHTTPClient(callee: "auth", baseURL: auth)
+                .send(.post, "/auth/login", json: ["email": "\(slug)@demo.kisum.local", "password": password])
+            guard login.status == 200, let token = try? login.decode(Token.self).accessToken else {
+                throw DemoSeedError("signing in as \(slug)@demo.kisum.local: auth answered \(login.status)")
+            }
+            try await seed(DemoSession(client: ServiceHTTPClient(callee: service, baseURL: base), token: token, org: slug))
         }
-        try await seed(DemoSession(client: ServiceHTTPClient(callee: service, baseURL: base), token: token, org: slug))
         _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
     }
 
@@ -36,7 +39,8 @@ public enum BusinessBackendLocal {
 public struct DemoSession: Sendable {
     let client: ServiceHTTPClient
     let token: String
-    let org: String
+    /// The demo company's slug (`acme`, `beacon`, `cobalt`).
+    public let org: String
 
     /// POSTs `body` to `path` as the owner in their company; returns the created id.
     @discardableResult
