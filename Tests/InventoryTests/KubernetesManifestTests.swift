@@ -79,6 +79,23 @@ import Yams
         }
     }
 
+    /// Admin's operations overview reads every daemon of the environment, at the Service the
+    /// network policies admit it to.
+    @Test func theOperationsOverviewCoversEveryDaemon() throws {
+        for environment in environments {
+            let admin = try #require(try documents(environment).first { document in
+                document["kind"] as? String == "Deployment" && (document["metadata"] as? [String: Any])?["name"] as? String == "kisum-admin"
+            })
+            let pod = ((admin["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any] ?? [:]
+            let env = ((pod["containers"] as? [[String: Any]])?.first?["env"] as? [[String: Any]]) ?? []
+            let targets = try #require(env.first { $0["name"] as? String == "OPERATIONS_TARGETS" }?["value"] as? String)
+            let named = targets.split(separator: ",").map { String($0.split(separator: "=")[0]) }
+            #expect(Set(named) == Set(inventory.services(in: environment).map(\.name)), "\(environment.name): \(named)")
+            let namespace = try #require(environment.namespace)
+            #expect(targets.split(separator: ",").allSatisfy { $0.contains("-management.\(namespace).svc.cluster.local:") }, "\(targets)")
+        }
+    }
+
     @Test func everyDeploymentIsHardenedAndProbedOnItsManagementListener() throws {
         for environment in environments {
             let deployments = try documents(environment).filter { $0["kind"] as? String == "Deployment" }

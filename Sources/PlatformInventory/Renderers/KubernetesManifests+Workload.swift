@@ -1,3 +1,5 @@
+import ConsoleModel
+
 extension KubernetesManifests {
     /// The pod and container security every Kisum pod runs with (restricted Pod Security).
     static let podSecurity = """
@@ -55,12 +57,20 @@ extension KubernetesManifests {
         return header("\(service.unitName)") + documents.joined(separator: "---\n")
     }
 
+    /// The service whose operations overview reads every management listener (`OPERATIONS_TARGETS`).
+    static let operationsOverview = "admin"
+
     private func deployment(_ service: Service) -> String {
         var env = [("KISUM_ENV", environment.name), ("KISUM_MANAGEMENT_LISTEN", "0.0.0.0:\(service.ports.management)"),
                    ("SHUTDOWN_GRACE", "\(Self.shutdownGraceSeconds)s")]
         if let port = service.ports.public { env.insert(("KISUM_PUBLIC_LISTEN", "0.0.0.0:\(port)"), at: 1) }
         if service.database != nil { env.append(("\(service.name.uppercased())_DB_POOL_MAX", "\(service.dbPool)")) }
         env += service.secrets.map { ("\($0)_FILE", "/run/secrets/\(service.unitName)/\($0.lowercased())") }
+        if service.name == Self.operationsOverview {
+            // Every daemon's management listener, as the console reaches it in this cluster.
+            let targets = ConsoleTargetsFile(inventory: inventory, environment: environment).targets.targets
+            env.append(("OPERATIONS_TARGETS", targets.map { "\($0.service)=\($0.managementURL)" }.joined(separator: ",")))
+        }
         var ports = ["            - { name: management, containerPort: \(service.ports.management) }\n"]
         if let port = service.ports.public { ports.insert("            - { name: public, containerPort: \(port) }\n", at: 0) }
         return """
