@@ -29,8 +29,8 @@ import Testing
         let servers = text.components(separatedBy: "server {\n").dropFirst().filter { $0.contains("ssl_certificate ") }
         #expect(servers.count == 1 + 1 + 7)  // app, admin (shared with the Admin backend), auth and six business hosts
         for server in servers {
-            for required in ["location /internal/ { return 404; }", "Strict-Transport-Security", "X-Content-Type-Options nosniff",
-                             "X-Frame-Options DENY", "Referrer-Policy", "Content-Security-Policy"] {
+            for required in ["location /internal/ { return 404; }", "Strict-Transport-Security", #"X-Content-Type-Options "nosniff""#,
+                             #"X-Frame-Options "DENY""#, "Referrer-Policy", "Content-Security-Policy"] {
                 #expect(server.contains(required), "missing \(required) in \(server.prefix(80))")
             }
         }

@@ -79,6 +79,37 @@ import Yams
         }
     }
 
+    /// The ingress controller adds the spec's security headers (the same table as the local
+    /// nginx) and HSTS to every response, allows no snippets, and trusts no client's
+    /// X-Forwarded-*; every Ingress sends only to public ports (never a management listener).
+    @Test func theIngressAddsTheSecurityHeadersAndRoutesOnlyPublicPorts() throws {
+        for environment in environments {
+            let all = try documents(environment)
+            let maps = all.filter { $0["kind"] as? String == "ConfigMap" }
+            func data(_ name: String) -> [String: String] {
+                maps.first { ($0["metadata"] as? [String: Any])?["name"] as? String == name }?["data"] as? [String: String] ?? [:]
+            }
+            let controller = data("ingress-nginx-controller")
+            #expect(controller["add-headers"] == "\(KubernetesManifests.ingressNamespace)/kisum-security-headers", "\(environment.name)")
+            #expect(controller["hsts"] == "true" && controller["hsts-include-subdomains"] == "true" && controller["allow-snippet-annotations"] == "false")
+            #expect(controller["use-forwarded-headers"] == "false")
+            let headers = data("kisum-security-headers")
+            #expect(headers == Dictionary(uniqueKeysWithValues: SecurityHeaders.everywhere.map { ($0.name, $0.value) }), "\(headers)")
+            #expect(Set(headers.keys).isSuperset(of: ["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"]))
+
+            for ingress in all where ingress["kind"] as? String == "Ingress" {
+                let rules = (ingress["spec"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+                for rule in rules {
+                    let paths = ((rule["http"] as? [String: Any])?["paths"] as? [[String: Any]]) ?? []
+                    for path in paths {
+                        let port = (((path["backend"] as? [String: Any])?["service"] as? [String: Any])?["port"] as? [String: Any])?["name"] as? String
+                        #expect(port == "public" || port == "http", "\(environment.name): \(path)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Admin's operations overview reads every daemon of the environment, at the Service the
     /// network policies admit it to.
     @Test func theOperationsOverviewCoversEveryDaemon() throws {

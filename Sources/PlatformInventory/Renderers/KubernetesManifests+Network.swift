@@ -115,6 +115,40 @@ extension KubernetesManifests {
             + documents.joined(separator: "---\n")
     }
 
+    /// The ingress controller's settings the platform relies on (merge them into the
+    /// controller's own ConfigMap — `controller.config` with the Helm chart): the security
+    /// headers on every response, HSTS, no server version, no snippet annotations, and
+    /// `X-Forwarded-*` set by the controller rather than taken from clients.
+    func ingressControllerConfiguration() -> String {
+        let headers = SecurityHeaders.everywhere.map { "  \($0.name): \"\($0.value)\"\n" }.joined()
+        return header("the ingress controller's security settings (ingress-nginx)") + """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: kisum-security-headers
+          namespace: \(Self.ingressNamespace)
+        data:
+        \(headers)\
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: ingress-nginx-controller
+          namespace: \(Self.ingressNamespace)
+        data:
+          add-headers: "\(Self.ingressNamespace)/kisum-security-headers"
+          hsts: "true"
+          hsts-max-age: "\(SecurityHeaders.hstsMaxAgeSeconds)"
+          hsts-include-subdomains: "true"
+          ssl-redirect: "true"
+          server-tokens: "false"
+          allow-snippet-annotations: "false"
+          use-forwarded-headers: "false"
+          compute-full-forwarded-for: "false"
+
+        """
+    }
+
     /// `30s`, `3m`, `1h` in seconds.
     static func seconds(_ duration: String) -> Int {
         let value = Int(duration.dropLast()) ?? 30

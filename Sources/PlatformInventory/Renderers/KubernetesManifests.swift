@@ -25,7 +25,8 @@ public struct KubernetesManifests: Sendable {
 
     /// File name → contents, relative to `daemons/kubernetes/<environment>/`.
     public func files() -> [(name: String, contents: String)] {
-        var files = [("namespace.yaml", namespaceManifest()), ("ingress.yaml", ingressManifest())]
+        var files = [("namespace.yaml", namespaceManifest()), ("ingress.yaml", ingressManifest()),
+                     ("ingress-controller.yaml", ingressControllerConfiguration())]
         for service in inventory.services(in: environment) {
             files.append(("\(service.name).yaml", serviceManifests(service)))
             if service.database != nil { files.append(("\(service.name)-migrate.yaml", migrationJob(service))) }

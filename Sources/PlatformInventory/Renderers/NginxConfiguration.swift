@@ -157,13 +157,11 @@ public struct NginxConfiguration: Sendable {
     }
 
     private func securityHeaders(frontend: Frontend?) -> String {
-        let policy = frontend == nil ? "default-src 'none'; frame-ancestors 'none'" : "default-src 'self'; frame-ancestors 'none'"
+        let headers = (SecurityHeaders.everywhere + [("Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(frontend: frontend != nil))])
+            .map { "    add_header \($0.name) \"\($0.value)\" always;\n" }.joined()
         return """
-            add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
-            add_header X-Content-Type-Options nosniff always;
-            add_header X-Frame-Options DENY always;
-            add_header Referrer-Policy strict-origin-when-cross-origin always;
-            add_header Content-Security-Policy "\(policy)" always;
+            add_header Strict-Transport-Security "\(SecurityHeaders.hsts)" always;
+        \(headers)\
             add_header X-Request-Id $kisum_request_id always;
             add_header Access-Control-Allow-Origin $kisum_cors_origin always;
             add_header Access-Control-Allow-Credentials true always;
