@@ -198,7 +198,8 @@ let package = Package(
         .target(name: "PlatformInventory", dependencies: ["PlatformDaemon", "PlatformKit", "ConsoleModel", .product(name: "Yams", package: "Yams")],
                 swiftSettings: strict),
         .target(name: "RunbookEngine", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
-        .target(name: "ConsoleCollectors", dependencies: ["ConsoleModel", "RunbookEngine", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioFoundation],
+        .target(name: "ConsoleCollectors", dependencies: ["ConsoleModel", "RunbookEngine", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioFoundation,
+                                                          .nioPosix, .nioSSL, .product(name: "NIOTLS", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "ConsoleTerminal", dependencies: ["ConsoleModel", "RunbookEngine", "CNCurses", .nioConcurrency], swiftSettings: strict),
 
@@ -248,7 +249,7 @@ let package = Package(
             name: "InventoryTests",
             dependencies: ["PlatformInventory", "PlatformDaemon", "PlatformKit", "PlatformPostgres", "PlatformTesting", "ServiceAuth", "ServiceWorlds", "CoreService", "AuthService", "AdminService",
                            "CanaryService", "BasicService", "FinanceService", "MarketService", "TouringService", "VenueService", "AIService",
-                           .product(name: "Yams", package: "Yams"), .httpTypes, .nioConcurrency],
+                           "ConsoleModel", "ConsoleCollectors", .product(name: "Yams", package: "Yams"), .httpTypes, .nioConcurrency],
             swiftSettings: strict),
         .testTarget(
             name: "RunbookEngineTests",

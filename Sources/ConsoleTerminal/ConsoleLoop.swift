@@ -9,6 +9,8 @@ import RunbookEngine
 public final class ConsoleLoop: @unchecked Sendable {
     /// Reads every target once (bounded per target by the collector's timeouts).
     public typealias Collect = @Sendable ([Target]) async -> [Probe]
+    /// Reads the certificates of the targets' public endpoints (bounded per endpoint).
+    public typealias CheckCertificates = @Sendable ([Target]) async -> [CertificateCheck]
     /// Runs a runbook through the Admin API as the operator, reporting each event.
     public typealias RunRunbook = @Sendable (Runbook, [String: String], String?, @escaping @Sendable (RunbookRunner.Event) -> Void) async throws
         -> RunbookRunner.Result
@@ -22,6 +24,8 @@ public final class ConsoleLoop: @unchecked Sendable {
     private let runbooks: [Runbook]
     private let runRunbook: RunRunbook?
     private let runbookNotice: String?
+    private let checkCertificates: CheckCertificates?
+    private let certificateInterval: Duration
 
     struct Shared {
         var model: OverviewModel
@@ -36,7 +40,10 @@ public final class ConsoleLoop: @unchecked Sendable {
     /// `now`: seconds since the Unix epoch (a test passes its own clock).
     public init(driver: any TerminalDriver, screen: ConsoleScreen, targets: [Target], intervalSeconds: Int, readonly: Bool,
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, runbooks: [Runbook] = [],
-                runRunbook: RunRunbook? = nil, runbookNotice: String? = nil, collect: @escaping Collect) {
+                runRunbook: RunRunbook? = nil, runbookNotice: String? = nil, checkCertificates: CheckCertificates? = nil,
+                certificateInterval: Duration = .seconds(300), collect: @escaping Collect) {
+        self.checkCertificates = checkCertificates
+        self.certificateInterval = certificateInterval
         self.driver = driver
         self.screen = screen
         self.targets = targets
@@ -54,6 +61,7 @@ public final class ConsoleLoop: @unchecked Sendable {
     /// Runs until `q`; gives the terminal back before returning.
     public func run() async {
         let collector = Task { await collectForever() }
+        let certificates = Task { await checkCertificatesForever() }
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
             let thread = Thread { [self] in
                 drawAndReadKeys()
@@ -63,7 +71,26 @@ public final class ConsoleLoop: @unchecked Sendable {
             thread.start()
         }
         collector.cancel()
+        certificates.cancel()
         await collector.value
+        await certificates.value
+    }
+
+    /// Certificates change slowly: read them at start, then every `certificateInterval`.
+    private func checkCertificatesForever() async {
+        guard let checkCertificates else { return }
+        while !Task.isCancelled, !shared.withLockedValue({ $0.quitting }) {
+            let checks = await checkCertificates(targets)
+            let at = now()
+            shared.withLockedValue { shared in
+                shared.model.record(certificates: checks, at: at)
+                shared.generation += 1
+            }
+            let started = ContinuousClock.now
+            while !Task.isCancelled, !shared.withLockedValue({ $0.quitting }), ContinuousClock.now - started < certificateInterval {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
     }
 
     /// The terminal thread: redraws when the model, the state or the size changed (and once a

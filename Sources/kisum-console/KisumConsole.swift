@@ -58,7 +58,8 @@ struct KisumConsole: AsyncParsableCommand {
             let driver = try NCursesDriver()
             let loop = ConsoleLoop(driver: driver, screen: ConsoleScreen(environment: inventory.environment, unicode: driver.unicode),
                                    targets: inventory.targets, intervalSeconds: interval, readonly: readonly, runbooks: library,
-                                   runRunbook: runRunbook, runbookNotice: notice) { targets in
+                                   runRunbook: runRunbook, runbookNotice: notice,
+                                   checkCertificates: { targets in await CertificateCollector().checkAll(targets) }) { targets in
                 await collector.probeAll(targets)
             }
             // SIGTERM and SIGHUP end the loop like q: the terminal is given back, never left raw.

@@ -1,4 +1,6 @@
 import BasicService
+import ConsoleCollectors
+import ConsoleModel
 import Foundation
 import PlatformDaemon
 import PlatformInventory
@@ -94,6 +96,21 @@ import Testing
     }
 
     static func exercise(_ ingress: Ingress, _ world: BackendWorld) async throws {
+        // The console reads the certificate each public host serves (SNI) and its expiry; a
+        // port where nothing listens is named, not waited on.
+        let certificates = await CertificateCollector().checkAll([
+            Target(service: "auth", managementURL: "http://127.0.0.1:1", publicURL: "https://auth.kisum.localhost:\(ingress.https)"),
+            Target(service: "basic", managementURL: "http://127.0.0.1:1", publicURL: "https://api-basic.kisum.localhost:\(ingress.https)/"),
+            Target(service: "nowhere", managementURL: "http://127.0.0.1:1", publicURL: "https://nowhere.kisum.localhost:\(TestEnvironment.freePort())"),
+        ])
+        let now = Date().timeIntervalSince1970
+        #expect(certificates.map(\.host) == ["auth.kisum.localhost", "api-basic.kisum.localhost", "nowhere.kisum.localhost"])
+        for check in certificates.prefix(2) {
+            #expect(check.problem == nil && check.level(now: now) == .fine, "\(check)")
+            #expect((check.daysLeft(now: now) ?? 0) > 30 && (check.daysLeft(now: now) ?? 0) < 900, "\(check)")
+        }
+        #expect(certificates.last?.notAfter == nil && certificates.last?.problem?.contains("connect") == true, "\(String(describing: certificates.last))")
+
         // Routing per host, through TLS from the local CA: Auth's JWKS, Basic's data with a real token.
         let jwks = try await ingress.curl("auth.kisum.localhost", "/.well-known/jwks.json", ["-H", "x-request-id: ingress-test-7f3a"])
         #expect(jwks.status == 200 && jwks.body.contains("\"keys\""), "\(jwks)")

@@ -26,7 +26,7 @@ public enum ConsoleAlerts {
 
     /// Every alert the model shows now, most severe first (then by service).
     public static func evaluate(_ model: OverviewModel) -> [ConsoleAlert] {
-        var alerts: [ConsoleAlert] = []
+        var alerts: [ConsoleAlert] = certificateAlerts(model)
         for row in model.rows {
             let target = row.target
             switch row.health {
@@ -66,5 +66,30 @@ public enum ConsoleAlerts {
         return alerts.enumerated().sorted { lhs, rhs in
             lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
         }.map(\.element)
+    }
+}
+
+extension ConsoleAlerts {
+    /// A certificate within the ticket threshold (14 days) warns, within the page threshold
+    /// (7 days) or expired is critical; one that cannot be read warns.
+    static func certificateAlerts(_ model: OverviewModel) -> [ConsoleAlert] {
+        guard let checkedAt = model.certificatesCheckedAt else { return [] }
+        return model.certificates.compactMap { check in
+            let target = Target(service: "tls", instance: check.endpoint, managementURL: "https://\(check.endpoint)")
+            switch check.level(now: checkedAt) {
+            case .fine, .renewSoon:
+                return nil
+            case .ticket:
+                return ConsoleAlert(name: "CertificateExpiring", severity: .warning, target: target,
+                                    detail: "expires in \(Int(check.daysLeft(now: checkedAt) ?? 0)) days: renew it", runbook: nil)
+            case .page, .expired:
+                let days = Int(check.daysLeft(now: checkedAt) ?? 0)
+                return ConsoleAlert(name: "CertificateExpiringSoon", severity: .critical, target: target,
+                                    detail: days <= 0 ? "expired" : "expires in \(days) days: renew it now", runbook: nil)
+            case .unreadable:
+                return ConsoleAlert(name: "CertificateUnreadable", severity: .warning, target: target,
+                                    detail: check.problem ?? "no certificate read", runbook: nil)
+            }
+        }
     }
 }

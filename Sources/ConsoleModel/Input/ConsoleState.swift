@@ -10,6 +10,7 @@ public struct ConsoleState: Sendable, Equatable {
         case alerts
         case runbooks
         case runbook(String)
+        case certificates
         case help
     }
 
@@ -69,7 +70,7 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// Names the palette completes and accepts.
     public static func paletteNames(_ rows: [DaemonRow]) -> [String] {
-        ["overview", "alerts", "runbooks", "help"] + rows.map(\.target.service)
+        ["overview", "alerts", "runbooks", "certificates", "help"] + rows.map(\.target.service)
     }
 
     /// Handles one key against the rows on screen.
@@ -242,6 +243,8 @@ public struct ConsoleState: Sendable, Equatable {
                 show(.alerts)
             } else if name == "runbooks" {
                 show(.runbooks)
+            } else if name == "certificates" {
+                show(.certificates)
             } else if let row = rows.first(where: { $0.target.service == name }) {
                 show(.service(row.target))
             } else if !name.isEmpty {

@@ -13,8 +13,19 @@ public struct OverviewModel: Sendable {
     /// rows every frame).
     private var currentRates: [Target: TrafficRates] = [:]
 
+    /// The public endpoints' certificates as last checked (checked far less often than probes).
+    public private(set) var certificates: [CertificateCheck] = []
+    /// When they were checked (Unix seconds; nil: not yet).
+    public private(set) var certificatesCheckedAt: Double?
+
     public init(targets: [Target]) {
         self.targets = targets
+    }
+
+    /// Takes in one round of certificate checks, made at `at`.
+    public mutating func record(certificates: [CertificateCheck], at: Double) {
+        self.certificates = certificates
+        certificatesCheckedAt = at
     }
 
     /// Takes in one probe (a newer one replaces the latest; the latest becomes the previous).
