@@ -23,7 +23,7 @@ public struct ServiceFacts: Sendable {
         if let complete = metrics.value("kisum_access_feed_last_complete_timestamp_seconds"), complete > 0 {
             lines.append("access feed: complete \(Format.milliseconds(max(0, at - complete) * 1000)) ms before this scrape")
         }
-        if let hits = metrics.sum("kisum_auth_access_cache_total", matching: ["result": "hit"]),
+        if let hits = metrics.sum("kisum_auth_access_cache_total", matching: ["outcome": "hit"]),
            let all = metrics.sum("kisum_auth_access_cache_total"), all > 0 {
             lines.append("access cache (Redis) hit rate: \(Format.percent(hits / all)) of \(Format.whole(all))")
         }
