@@ -303,7 +303,7 @@ let package = Package(
             name: "AdminServiceTests",
             dependencies: ["AdminService", "PlatformSmoke", "AuthService", "CoreService", "PlatformDaemon", "PlatformKit", "PlatformPostgres",
                            "ServiceAuth", "PlatformTesting", "ServiceWorlds", "BasicService", "FinanceService", "MarketService", "TouringService",
-                           "VenueService", "AIService", "RunbookEngine", "ConsoleCollectors", .asyncHTTPClient, .nioCore],
+                           "VenueService", "AIService", "RunbookEngine", "ConsoleCollectors", "ConsoleModel", .asyncHTTPClient, .nioCore],
             swiftSettings: strict),
     ]
 )

@@ -39,8 +39,8 @@ public struct CertificateCollector: Sendable {
         }
     }
 
-    /// Connects and shakes hands, all within `timeout` (the connection is closed at the deadline,
-    /// so nothing waits past it).
+    /// Connects and shakes hands, both within one `timeout` (the connection is closed at the
+    /// deadline, so nothing waits past it; cancelling ends the wait too).
     private static func handshake(host: String, port: Int, timeout: Duration) async throws -> Double {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
@@ -49,13 +49,16 @@ public struct CertificateCollector: Sendable {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let handshaken = loop.makePromise(of: Double.self)
         let limit = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        let deadline = NIODeadline.now() + limit  // one deadline for the connect and the handshake
+        // SNI carries names only (an address is dialled without one).
+        let serverName: String? = Self.isAddress(host) ? nil : host
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: loop)
                 .connectTimeout(limit)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let tls = try NIOSSLClientHandler(context: context, serverHostname: host)
+                        let tls = try NIOSSLClientHandler(context: context, serverHostname: serverName)
                         try channel.pipeline.syncOperations.addHandler(tls)
                         try channel.pipeline.syncOperations.addHandler(HandshakeWatcher(tls: tls, done: handshaken))
                     }
@@ -65,13 +68,23 @@ public struct CertificateCollector: Sendable {
             handshaken.fail(error)
             throw CertificateReadFailed(reason: String("cannot connect: \(error)".prefix(120)))
         }
-        let deadline = loop.scheduleTask(in: limit) { handshaken.fail(CertificateReadFailed(reason: "no handshake within \(timeout)")) }
+        let expiry = loop.scheduleTask(deadline: deadline) { handshaken.fail(CertificateReadFailed(reason: "no handshake within \(timeout)")) }
         channel.closeFuture.whenComplete { _ in handshaken.fail(CertificateReadFailed(reason: "closed before the handshake ended")) }
         defer {
-            deadline.cancel()
+            expiry.cancel()
             channel.close(promise: nil)
         }
-        return try await handshaken.futureResult.get()
+        // The console quitting ends the wait at once.
+        return try await withTaskCancellationHandler {
+            try await handshaken.futureResult.get()
+        } onCancel: {
+            handshaken.fail(CancellationError())
+        }
+    }
+
+    static func isAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 }
 

@@ -11,6 +11,8 @@ public final class ConsoleLoop: @unchecked Sendable {
     public typealias Collect = @Sendable ([Target]) async -> [Probe]
     /// Reads the certificates of the targets' public endpoints (bounded per endpoint).
     public typealias CheckCertificates = @Sendable ([Target]) async -> [CertificateCheck]
+    /// Reads Auth's signing keys through Admin (bounded).
+    public typealias ReadSigningKeys = @Sendable () async -> SigningKeysReport
     /// Runs a runbook through the Admin API as the operator, reporting each event.
     public typealias RunRunbook = @Sendable (Runbook, [String: String], String?, @escaping @Sendable (RunbookRunner.Event) -> Void) async throws
         -> RunbookRunner.Result
@@ -26,6 +28,8 @@ public final class ConsoleLoop: @unchecked Sendable {
     private let runbookNotice: String?
     private let checkCertificates: CheckCertificates?
     private let certificateInterval: Duration
+    private let readSigningKeys: ReadSigningKeys?
+    private let signingKeysInterval: Duration
 
     struct Shared {
         var model: OverviewModel
@@ -41,9 +45,12 @@ public final class ConsoleLoop: @unchecked Sendable {
     public init(driver: any TerminalDriver, screen: ConsoleScreen, targets: [Target], intervalSeconds: Int, readonly: Bool,
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, runbooks: [Runbook] = [],
                 runRunbook: RunRunbook? = nil, runbookNotice: String? = nil, checkCertificates: CheckCertificates? = nil,
-                certificateInterval: Duration = .seconds(300), collect: @escaping Collect) {
+                certificateInterval: Duration = .seconds(300), readSigningKeys: ReadSigningKeys? = nil,
+                signingKeysInterval: Duration = .seconds(30), collect: @escaping Collect) {
         self.checkCertificates = checkCertificates
         self.certificateInterval = certificateInterval
+        self.readSigningKeys = readSigningKeys
+        self.signingKeysInterval = signingKeysInterval
         self.driver = driver
         self.screen = screen
         self.targets = targets
@@ -61,7 +68,25 @@ public final class ConsoleLoop: @unchecked Sendable {
     /// Runs until `q`; gives the terminal back before returning.
     public func run() async {
         let collector = Task { await collectForever() }
-        let certificates = Task { await checkCertificatesForever() }
+        // Slow reads, each on its own task: a dead endpoint or Admin never delays the probes.
+        let slowReads = [
+            Task { [checkCertificates, targets, now] in
+                guard let checkCertificates else { return }
+                await repeatUntilQuit(every: certificateInterval) {
+                    let checks = await checkCertificates(targets)
+                    let at = now()
+                    return { $0.record(certificates: checks, at: at) }
+                }
+            },
+            Task { [readSigningKeys, now] in
+                guard let readSigningKeys else { return }
+                await repeatUntilQuit(every: signingKeysInterval) {
+                    let report = await readSigningKeys()
+                    let at = now()
+                    return { $0.record(signingKeys: report, at: at) }
+                }
+            },
+        ]
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
             let thread = Thread { [self] in
                 drawAndReadKeys()
@@ -71,23 +96,22 @@ public final class ConsoleLoop: @unchecked Sendable {
             thread.start()
         }
         collector.cancel()
-        certificates.cancel()
+        slowReads.forEach { $0.cancel() }
         await collector.value
-        await certificates.value
+        for read in slowReads { await read.value }
     }
 
-    /// Certificates change slowly: read them at start, then every `certificateInterval`.
-    private func checkCertificatesForever() async {
-        guard let checkCertificates else { return }
+    /// Runs `read` at once and then every `interval` until the console quits; what it returns
+    /// updates the model.
+    private func repeatUntilQuit(every interval: Duration, _ read: () async -> (inout OverviewModel) -> Void) async {
         while !Task.isCancelled, !shared.withLockedValue({ $0.quitting }) {
-            let checks = await checkCertificates(targets)
-            let at = now()
+            let update = await read()
             shared.withLockedValue { shared in
-                shared.model.record(certificates: checks, at: at)
+                update(&shared.model)
                 shared.generation += 1
             }
             let started = ContinuousClock.now
-            while !Task.isCancelled, !shared.withLockedValue({ $0.quitting }), ContinuousClock.now - started < certificateInterval {
+            while !Task.isCancelled, !shared.withLockedValue({ $0.quitting }), ContinuousClock.now - started < interval {
                 try? await Task.sleep(for: .milliseconds(200))
             }
         }

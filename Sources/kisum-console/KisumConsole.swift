@@ -59,7 +59,8 @@ struct KisumConsole: AsyncParsableCommand {
             let loop = ConsoleLoop(driver: driver, screen: ConsoleScreen(environment: inventory.environment, unicode: driver.unicode),
                                    targets: inventory.targets, intervalSeconds: interval, readonly: readonly, runbooks: library,
                                    runRunbook: runRunbook, runbookNotice: notice,
-                                   checkCertificates: { targets in await CertificateCollector().checkAll(targets) }) { targets in
+                                   checkCertificates: { targets in await CertificateCollector().checkAll(targets) },
+                                   readSigningKeys: { await SigningKeysReader(client: client, adminURL: adminURL, tokenFile: tokenFile).read() }) { targets in
                 await collector.probeAll(targets)
             }
             // SIGTERM and SIGHUP end the loop like q: the terminal is given back, never left raw.

@@ -4,6 +4,7 @@ import NIOCore
 import PlatformDaemon
 import PlatformTesting
 import ConsoleCollectors
+import ConsoleModel
 import RunbookEngine
 import Testing
 
@@ -59,6 +60,21 @@ import Testing
             let audit = try await world.admin("GET", "/admin/v1/audit?action=keys.rotate&limit=5",
                                               token: try await world.login("root@kisum.test").token)
             #expect(audit.status == 200 && audit.body.contains("keys.rotate"), "\(audit.body)")
+
+            // The console's keys view reads them through Admin as the operator: one active key and
+            // the staged one pending; without a usable token it says why instead.
+            let folder = TestEnvironment.scratch.appendingPathComponent("console-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let tokenFile = folder.appendingPathComponent("token").path
+            _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(try await world.login("root@kisum.test").token.utf8),
+                                           attributes: [.posixPermissions: 0o600])
+            let report = await SigningKeysReader(client: .shared, adminURL: world.admin.publicURL!, tokenFile: tokenFile).read()
+            guard case .keys(let keys) = report else { Issue.record("keys not read: \(report)"); return }
+            #expect(keys.filter { $0.state == "active" }.count == 1 && keys.contains { $0.state == "pending" }, "\(keys)")
+            #expect(report.problem == nil)
+            let missing = await SigningKeysReader(client: .shared, adminURL: world.admin.publicURL!, tokenFile: folder.appendingPathComponent("none").path).read()
+            guard case .unavailable(let reason) = missing else { Issue.record("\(missing)"); return }
+            #expect(reason.contains("sign in"), "\(reason)")
         }
     }
 }

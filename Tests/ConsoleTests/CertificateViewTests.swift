@@ -46,7 +46,7 @@ import Testing
         #expect(state.view == .certificates)
         let text = ConsoleScreen(environment: "production", unicode: false).render(state: state, model: model, width: 100, height: 12, now: Self.now).text
         let lines = text.split(separator: "\n").map(String.init)
-        // Most urgent first: the unreadable one, then by expiry.
+        // Most urgent first (expired, unreadable, within a week, …), then by expiry.
         let rows = lines.filter { $0.contains(".kisum.io") }
         #expect(rows.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["UNREAD", "URGENT", "SOON", "OK"], "\(text)")
         #expect(rows[1].contains("admin.kisum.io:443") && rows[1].trimmingCharacters(in: .whitespaces).hasSuffix(" 3"), "\(rows[1])")

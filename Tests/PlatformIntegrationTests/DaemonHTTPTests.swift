@@ -56,6 +56,10 @@ import Testing
             let response = try await TestHTTP.get(canary.publicURL + "/v1/echo",
                                                   headers: [("x-request-id", "req-abc-1"), ("traceparent", parent)])
             #expect(response.header("x-request-id") == "req-abc-1")
+            // Public answers are data: never framed, run or sniffed, whatever ingress is in front.
+            #expect(response.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'")
+            #expect(response.header("x-content-type-options") == "nosniff")
+            #expect(try await TestHTTP.get(canary.managementURL + "/health").header("content-security-policy") == nil)
             let echoed = try #require(response.header("traceparent"))
             #expect(echoed.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-"))
             #expect(echoed != parent)

@@ -13,20 +13,23 @@ public enum BusinessBackendLocal {
     /// password is in the state folder's secrets).
     public static func seedOnce(_ service: String, topology: LocalTopology, state: URL, companies slugs: [String],
                                 _ seed: (DemoSession) async throws -> Void) async throws {
-        let marker = state.appendingPathComponent("run/\(service).seeded")
-        guard !FileManager.default.fileExists(atPath: marker.path), let auth = topology.publicURLs["auth"],
-              let base = topology.publicURLs[service] else { return }
+        guard let auth = topology.publicURLs["auth"], let base = topology.publicURLs[service],
+              // A state folder an earlier release seeded (one marker per service) is left as it is.
+              !FileManager.default.fileExists(atPath: state.appendingPathComponent("run/\(service).seeded").path) else { return }
         let password = try String(contentsOf: state.appendingPathComponent("secrets/demo-users.password"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
+        // One marker per company: a run that failed part-way seeds only the companies it missed.
         for slug in slugs {
+            let marker = state.appendingPathComponent("run/\(service).\(slug).seeded")
+            if FileManager.default.fileExists(atPath: marker.path) { continue }
             let login = try await ServiceHTTPClient(callee: "auth", baseURL: auth)
                 .send(.post, "/auth/login", json: ["email": "\(slug)@demo.kisum.local", "password": password])
             guard login.status == 200, let token = try? login.decode(Token.self).accessToken else {
                 throw DemoSeedError("signing in as \(slug)@demo.kisum.local: auth answered \(login.status)")
             }
             try await seed(DemoSession(client: ServiceHTTPClient(callee: service, baseURL: base), token: token, org: slug))
+            _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
         }
-        _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
     }
 
     struct Token: Decodable {

@@ -20,7 +20,7 @@ public struct CertificateCheck: Sendable, Equatable {
 
     /// How urgent the certificate is, least first.
     public enum Level: Int, Sendable, Comparable {
-        case fine, renewSoon, ticket, page, expired, unreadable
+        case fine, renewSoon, ticket, page, unreadable, expired
 
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
 

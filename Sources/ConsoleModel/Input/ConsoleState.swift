@@ -11,6 +11,7 @@ public struct ConsoleState: Sendable, Equatable {
         case runbooks
         case runbook(String)
         case certificates
+        case keys
         case help
     }
 
@@ -70,7 +71,7 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// Names the palette completes and accepts.
     public static func paletteNames(_ rows: [DaemonRow]) -> [String] {
-        ["overview", "alerts", "runbooks", "certificates", "help"] + rows.map(\.target.service)
+        ["overview", "alerts", "runbooks", "certificates", "keys", "help"] + rows.map(\.target.service)
     }
 
     /// Handles one key against the rows on screen.
@@ -245,6 +246,8 @@ public struct ConsoleState: Sendable, Equatable {
                 show(.runbooks)
             } else if name == "certificates" {
                 show(.certificates)
+            } else if name == "keys" {
+                show(.keys)
             } else if let row = rows.first(where: { $0.target.service == name }) {
                 show(.service(row.target))
             } else if !name.isEmpty {

@@ -18,8 +18,18 @@ public struct OverviewModel: Sendable {
     /// When they were checked (Unix seconds; nil: not yet).
     public private(set) var certificatesCheckedAt: Double?
 
+    /// Auth's signing keys as last read through Admin (nil: not read yet).
+    public private(set) var signingKeys: SigningKeysReport?
+    public private(set) var signingKeysReadAt: Double?
+
     public init(targets: [Target]) {
         self.targets = targets
+    }
+
+    /// Takes in one reading of the signing keys, made at `at`.
+    public mutating func record(signingKeys: SigningKeysReport, at: Double) {
+        self.signingKeys = signingKeys
+        signingKeysReadAt = at
     }
 
     /// Takes in one round of certificate checks, made at `at`.

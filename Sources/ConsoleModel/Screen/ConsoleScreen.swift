@@ -44,6 +44,7 @@ public struct ConsoleScreen: Sendable {
             drawRunbook(into: &grid, runbook: runbooks.first { $0.name == name }, state: state,
                         activity: activity?.runbook == name ? activity : nil)
         case .certificates: drawCertificates(into: &grid, model: model, now: now)
+        case .keys: drawSigningKeys(into: &grid, model: model, now: now)
         case .help: drawHelp(into: &grid, state: state)
         }
         drawStatusLine(into: &grid, state: state)

@@ -157,8 +157,9 @@ public struct NginxConfiguration: Sendable {
     }
 
     private func securityHeaders(frontend: Frontend?) -> String {
-        let headers = (SecurityHeaders.everywhere + [("Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(frontend: frontend != nil))])
-            .map { "    add_header \($0.name) \"\($0.value)\" always;\n" }.joined()
+        let all = SecurityHeaders.everywhere + [("Content-Security-Policy", SecurityHeaders.contentSecurityPolicy(frontend: frontend != nil))]
+        // The ingress's values replace the daemons' own (which they send for a bare cluster ingress): one of each.
+        let headers = all.map { "    proxy_hide_header \($0.name);\n    add_header \($0.name) \"\($0.value)\" always;\n" }.joined()
         return """
             add_header Strict-Transport-Security "\(SecurityHeaders.hsts)" always;
         \(headers)\

@@ -8,6 +8,9 @@ import NIOCore
 /// enforces the body limit, turns every error into the one error shape, echoes the ids,
 /// writes one structured access-log line and records the request metrics.
 public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddleware {
+    /// The public listener's answers are data, never a document.
+    public static var apiContentSecurityPolicy: String { "default-src 'none'; frame-ancestors 'none'" }
+
     let listener: String
     let metrics: PlatformMetrics
     let maxBodyBytes: Int
@@ -58,6 +61,12 @@ public struct RequestLifecycleMiddleware<Context: PlatformContext>: RouterMiddle
         }
         response.headers[.requestID] = trace.requestID
         response.headers[.traceparent] = trace.traceparent
+        if listener == "public" {
+            // JSON APIs: nothing here may be framed, run or sniffed as something else, whatever
+            // the ingress in front adds (a cluster's controller sets no per-host policy).
+            if response.headers[.contentSecurityPolicy] == nil { response.headers[.contentSecurityPolicy] = Self.apiContentSecurityPolicy }
+            response.headers[.xContentTypeOptions] = "nosniff"
+        }
 
         let duration = ContinuousClock.now - start
         let route = context.endpointPath ?? "unmatched"
