@@ -13,6 +13,8 @@ public final class ConsoleLoop: @unchecked Sendable {
     public typealias CheckCertificates = @Sendable ([Target]) async -> [CertificateCheck]
     /// Reads Auth's signing keys through Admin (bounded).
     public typealias ReadSigningKeys = @Sendable () async -> SigningKeysReport
+    /// Reads Admin's newest audit entries (bounded).
+    public typealias ReadAudit = @Sendable () async -> AuditReport
     /// Runs a runbook through the Admin API as the operator, reporting each event.
     public typealias RunRunbook = @Sendable (Runbook, [String: String], String?, @escaping @Sendable (RunbookRunner.Event) -> Void) async throws
         -> RunbookRunner.Result
@@ -30,6 +32,7 @@ public final class ConsoleLoop: @unchecked Sendable {
     private let certificateInterval: Duration
     private let readSigningKeys: ReadSigningKeys?
     private let signingKeysInterval: Duration
+    private let readAudit: ReadAudit?
 
     struct Shared {
         var model: OverviewModel
@@ -46,7 +49,8 @@ public final class ConsoleLoop: @unchecked Sendable {
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, runbooks: [Runbook] = [],
                 runRunbook: RunRunbook? = nil, runbookNotice: String? = nil, checkCertificates: CheckCertificates? = nil,
                 certificateInterval: Duration = .seconds(300), readSigningKeys: ReadSigningKeys? = nil,
-                signingKeysInterval: Duration = .seconds(30), collect: @escaping Collect) {
+                signingKeysInterval: Duration = .seconds(30), readAudit: ReadAudit? = nil, collect: @escaping Collect) {
+        self.readAudit = readAudit
         self.checkCertificates = checkCertificates
         self.certificateInterval = certificateInterval
         self.readSigningKeys = readSigningKeys
@@ -84,6 +88,14 @@ public final class ConsoleLoop: @unchecked Sendable {
                     let report = await readSigningKeys()
                     let at = now()
                     return { $0.record(signingKeys: report, at: at) }
+                }
+            },
+            Task { [readAudit, now] in
+                guard let readAudit else { return }
+                await repeatUntilQuit(every: signingKeysInterval) {
+                    let report = await readAudit()
+                    let at = now()
+                    return { $0.record(audit: report, at: at) }
                 }
             },
         ]

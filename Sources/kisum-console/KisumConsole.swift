@@ -60,7 +60,8 @@ struct KisumConsole: AsyncParsableCommand {
                                    targets: inventory.targets, intervalSeconds: interval, readonly: readonly, runbooks: library,
                                    runRunbook: runRunbook, runbookNotice: notice,
                                    checkCertificates: { targets in await CertificateCollector().checkAll(targets) },
-                                   readSigningKeys: { await SigningKeysReader(client: client, adminURL: adminURL, tokenFile: tokenFile).read() }) { targets in
+                                   readSigningKeys: { await AdminReader(client: client, adminURL: adminURL, tokenFile: tokenFile).signingKeys() },
+                                   readAudit: { await AdminReader(client: client, adminURL: adminURL, tokenFile: tokenFile).audit() }) { targets in
                 await collector.probeAll(targets)
             }
             // SIGTERM and SIGHUP end the loop like q: the terminal is given back, never left raw.

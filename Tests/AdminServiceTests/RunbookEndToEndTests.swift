@@ -68,11 +68,16 @@ import Testing
             let tokenFile = folder.appendingPathComponent("token").path
             _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(try await world.login("root@kisum.test").token.utf8),
                                            attributes: [.posixPermissions: 0o600])
-            let report = await SigningKeysReader(client: .shared, adminURL: world.admin.publicURL!, tokenFile: tokenFile).read()
-            guard case .keys(let keys) = report else { Issue.record("keys not read: \(report)"); return }
+            let reader = AdminReader(client: .shared, adminURL: world.admin.publicURL!, tokenFile: tokenFile)
+            let report = await reader.signingKeys()
+            guard case .value(let keys) = report else { Issue.record("keys not read: \(report)"); return }
             #expect(keys.filter { $0.state == "active" }.count == 1 && keys.contains { $0.state == "pending" }, "\(keys)")
             #expect(report.problem == nil)
-            let missing = await SigningKeysReader(client: .shared, adminURL: world.admin.publicURL!, tokenFile: folder.appendingPathComponent("none").path).read()
+            // The audit view: the rotation above is among the newest entries.
+            guard case .value(let entries) = await reader.audit() else { Issue.record("audit not read"); return }
+            #expect(entries.contains { $0.action == "keys.rotate" && $0.actorEmail == "root@kisum.test" }, "\(entries.prefix(3))")
+            let missing = await AdminReader(client: .shared, adminURL: world.admin.publicURL!, tokenFile: folder.appendingPathComponent("none").path)
+                .signingKeys()
             guard case .unavailable(let reason) = missing else { Issue.record("\(missing)"); return }
             #expect(reason.contains("sign in"), "\(reason)")
         }

@@ -81,7 +81,7 @@ extension BackendSuites {
         /// UTF-8 bytes, not its words: a byte-pair token covers at least one byte); once it
         /// ends, what the provider counted replaces it.
         @Test(.timeLimit(.minutes(2))) func aRemoteCallReservesAnUpperBoundOfItsTokens() async throws {
-            let provider = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(["FAKE_DELAY": "1500ms"]),
+            let provider = try await Daemon.start(FakeAIProviderDaemon.self, environment: DaemonEnvironment.base(["FAKE_DELAY": "3s"]),
                                                   sink: MemoryLogSink())
             try await withStopping(provider) { provider in
                 let environment = ["AI_PROVIDER": "openai", "AI_OPENAI_API_KEY": "test-key", "AI_UPSTREAM_TIMEOUT": "20s",

@@ -12,13 +12,18 @@ import Testing
         """.utf8)
 
     @Test func adminsAnswersBecomeTheView() {
-        guard case .keys(let keys) = SigningKeysReader.report(status: 200, body: Self.body) else { Issue.record("not decoded"); return }
+        struct List: Decodable, Equatable, Sendable { let keys: [SigningKeyRow] }
+        func report(_ status: Int, _ body: Data) -> SigningKeysReport {
+            AdminReader.reading(status: status, body: body, permission: "keys.read", as: List.self).map(\.keys)
+        }
+        guard case .value(let keys) = report(200, Self.body) else { Issue.record("not decoded"); return }
         #expect(keys.map(\.kid) == ["k-old", "k-new"] && keys[1].retireAt == nil)
-        #expect(SigningKeysReader.report(status: 401, body: Data()) == .unavailable("Admin refused your token (401): sign in again (kisum-ops signin --email YOU)"))
-        #expect(SigningKeysReader.report(status: 200, body: Data("{}".utf8)) == .unavailable("Admin's key list could not be read"))
+        #expect(report(401, Data()) == .unavailable("Admin refused your token (401): sign in again (kisum-ops signin --email YOU)"))
+        #expect(report(403, Data()) == .unavailable("Your platform role may not do this (403: keys.read)"))
+        #expect(report(200, Data("{}".utf8)) == .unavailable("Admin's answer could not be read"))
 
         var model = OverviewModel(targets: [])
-        model.record(signingKeys: .keys(keys), at: 1_764_547_200)  // 2025-12-01
+        model.record(signingKeys: .value(keys), at: 1_764_547_200)  // 2025-12-01
         var state = ConsoleState()
         let keysTyped = [Key.character(":")] + "keys".map { Key.character($0) } + [Key.enter]
         for key in keysTyped { _ = state.handle(key, rows: model.rows) }
@@ -29,7 +34,7 @@ import Testing
         #expect(rows.first?.hasPrefix("ACTIVE") == true && rows.last?.hasPrefix("RETIRING") == true, "\(text)")
         #expect(rows.last?.contains("2026-12-10 00:00") == true)
 
-        let none = SigningKeysReport.keys([keys[0]])
+        let none = SigningKeysReport.value([keys[0]])
         #expect(none.problem == "no active signing key: nothing can be signed")
     }
 }

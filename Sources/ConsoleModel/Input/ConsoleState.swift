@@ -12,6 +12,7 @@ public struct ConsoleState: Sendable, Equatable {
         case runbook(String)
         case certificates
         case keys
+        case audit
         case help
     }
 
@@ -71,7 +72,7 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// Names the palette completes and accepts.
     public static func paletteNames(_ rows: [DaemonRow]) -> [String] {
-        ["overview", "alerts", "runbooks", "certificates", "keys", "help"] + rows.map(\.target.service)
+        ["overview", "alerts", "runbooks", "certificates", "keys", "audit", "help"] + rows.map(\.target.service)
     }
 
     /// Handles one key against the rows on screen.
@@ -248,6 +249,8 @@ public struct ConsoleState: Sendable, Equatable {
                 show(.certificates)
             } else if name == "keys" {
                 show(.keys)
+            } else if name == "audit" {
+                show(.audit)
             } else if let row = rows.first(where: { $0.target.service == name }) {
                 show(.service(row.target))
             } else if !name.isEmpty {

@@ -25,14 +25,13 @@ public struct SigningKeyRow: Sendable, Equatable, Decodable {
     }
 }
 
-/// The signing keys as last read, or why they could not be (not signed in, refused, Admin away).
-public enum SigningKeysReport: Sendable, Equatable {
-    case keys([SigningKeyRow])
-    case unavailable(String)
+/// The signing keys as last read, or why they could not be.
+public typealias SigningKeysReport = AdminReading<[SigningKeyRow]>
 
+extension AdminReading where Value == [SigningKeyRow] {
     /// What an on-call engineer should notice: no active key, or more than one.
     public var problem: String? {
-        guard case .keys(let keys) = self else { return nil }
+        guard case .value(let keys) = self else { return nil }
         let active = keys.filter { $0.state == "active" }.count
         if active == 0 { return "no active signing key: nothing can be signed" }
         if active > 1 { return "\(active) keys claim to be active" }

@@ -26,6 +26,16 @@ public struct OverviewModel: Sendable {
         self.targets = targets
     }
 
+    /// Admin's newest audit entries as last read (nil: not read yet).
+    public private(set) var audit: AuditReport?
+    public private(set) var auditReadAt: Double?
+
+    /// Takes in one reading of the audit trail, made at `at`.
+    public mutating func record(audit: AuditReport, at: Double) {
+        self.audit = audit
+        auditReadAt = at
+    }
+
     /// Takes in one reading of the signing keys, made at `at`.
     public mutating func record(signingKeys: SigningKeysReport, at: Double) {
         self.signingKeys = signingKeys

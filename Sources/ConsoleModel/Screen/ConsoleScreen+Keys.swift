@@ -14,7 +14,7 @@ extension ConsoleScreen {
         switch report {
         case .unavailable(let reason):
             grid.write(reason, x: 0, y: y, style: .warning)
-        case .keys(let keys):
+        case .value(let keys):
             if let problem = report.problem {
                 grid.write(problem, x: 0, y: y, style: .critical)
                 y += 1

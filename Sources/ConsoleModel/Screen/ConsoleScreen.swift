@@ -45,6 +45,7 @@ public struct ConsoleScreen: Sendable {
                         activity: activity?.runbook == name ? activity : nil)
         case .certificates: drawCertificates(into: &grid, model: model, now: now)
         case .keys: drawSigningKeys(into: &grid, model: model, now: now)
+        case .audit: drawAudit(into: &grid, model: model, filter: state.filter, now: now)
         case .help: drawHelp(into: &grid, state: state)
         }
         drawStatusLine(into: &grid, state: state)
