@@ -26,23 +26,25 @@ struct BackendContract: Sendable, CustomTestStringConvertible {
     let module: String
     /// Who is refused `module_not_entitled` for a module they were not granted (Nia holds market only).
     let ungranted: String?
+    /// The paginated list the write adds to (with `limit` and `cursor`).
+    let list: String
 
     var testDescription: String { "\(app.descriptor.name)" }
 
     static let all: [BackendContract] = [
         BackendContract(app: BasicDaemon.self, read: "/v1/contacts", write: ("/v1/contacts", #"{"name":"X"}"#), addon: nil, module: "core_app",
-                        ungranted: "nia"),
+                        ungranted: "nia", list: "/v1/contacts"),
         BackendContract(app: FinanceDaemon.self, read: "/v1/budgets?month=2026-11",
                         write: ("/v1/transactions", #"{"amount_minor":1,"currency":"EUR","category":"x","booked_on":"2026-11-02"}"#),
-                        addon: "finance_addon", module: "finance", ungranted: "nia"),
+                        addon: "finance_addon", module: "finance", ungranted: "nia", list: "/v1/transactions"),
         BackendContract(app: MarketDaemon.self, read: "/v1/listings", write: ("/v1/listings", #"{"title":"X","currency":"EUR"}"#),
-                        addon: "market_addon", module: "market", ungranted: nil),
+                        addon: "market_addon", module: "market", ungranted: nil, list: "/v1/listings"),
         BackendContract(app: TouringDaemon.self, read: "/v1/tours", write: ("/v1/tours", #"{"name":"X"}"#), addon: "touring_addon",
-                        module: "touring", ungranted: "nia"),
+                        module: "touring", ungranted: "nia", list: "/v1/tours"),
         BackendContract(app: VenueDaemon.self, read: "/v1/venues", write: ("/v1/venues", #"{"name":"X"}"#), addon: "venue_addon",
-                        module: "venue", ungranted: "nia"),
+                        module: "venue", ungranted: "nia", list: "/v1/venues"),
         BackendContract(app: AIDaemon.self, read: "/v1/usage", write: ("/v1/assist", #"{"task":"summarize","text":"One. Two."}"#),
-                        addon: "ai_addon", module: "ai", ungranted: "nia"),
+                        addon: "ai_addon", module: "ai", ungranted: "nia", list: "/v1/usage/records"),
     ]
 }
 
@@ -154,6 +156,37 @@ extension BackendSuites {
                         try await Self.code(world.call("GET", read, as: "ada")) == "503 access_unavailable"
                     }, "not access_unavailable 2 s after Auth stopped")
                 }
+            }
+        }
+
+        /// Pages stay stable while rows are added: every row that existed when paging began is
+        /// seen exactly once, and no row twice (keyset pages, not offsets).
+        @Test(.timeLimit(.minutes(2)), arguments: BackendContract.all)
+        func pagesAreStableUnderInserts(_ contract: BackendContract) async throws {
+            try await BackendWorld.with(contract.app) { world in
+                func create() async throws -> String {
+                    let reply = try await world.call("POST", contract.write.path, as: "ada", body: contract.write.body,
+                                                     headers: [("idempotency-key", UUID().uuidString)])
+                    guard (200..<300).contains(reply.status), let id = try reply.json()["id"] as? String else {
+                        throw TestFailure("\(contract.write.path): \(reply.status) \(reply.body)")
+                    }
+                    return id
+                }
+                var existing: [String] = []
+                for _ in 0..<5 { existing.append(try await create()) }
+                var seen: [String] = [], cursor: String?, pages = 0
+                repeat {
+                    let separator = contract.list.contains("?") ? "&" : "?"
+                    let page = try await world.call("GET", contract.list + separator + "limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), as: "ada")
+                    #expect(page.status == 200, "\(page.body)")
+                    let body = try page.json()
+                    seen += (body["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    cursor = body["next_cursor"] as? String
+                    pages += 1
+                    if pages == 1 { for _ in 0..<2 { _ = try await create() } }  // rows added while paging
+                } while cursor != nil && pages < 20
+                #expect(Set(seen).count == seen.count, "a row was seen twice: \(seen)")
+                #expect(existing.allSatisfy { seen.contains($0) }, "rows missed: \(Set(existing).subtracting(seen))")
             }
         }
 
