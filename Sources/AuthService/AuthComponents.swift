@@ -113,8 +113,7 @@ struct AuthComponents: Sendable {
     func advanceSigningKeys(metrics: PlatformMetrics) async throws {
         try await keys.ensureActiveKey()
         try await keys.advance(retireDelay: retireDelay)
-        let live = try await keys.liveKeys()
-        try await ring.load(live)
+        let live = try await ring.reload { try await keys.liveKeys() }
         if let active = live.last(where: { $0.state == .active }) {
             metrics.gauge("kisum_auth_signing_key_age_seconds", help: "Seconds since the active signing key started signing.")
                 .set(Date().timeIntervalSince(active.activateAt))

@@ -42,3 +42,31 @@ import Testing
         #expect(try await ring.verify(try await self.token(ring), issuer: "kisum", audience: "app").kid == successor.kid)
     }
 }
+
+/// Reloads apply in the order they started reading: the key job's reload that read the keys just
+/// before a rotation committed, but finished after the rotation's own reload, never takes the
+/// new key out of the JWKS again (a flake in CI showed the race).
+@Suite struct KeyRingReloadOrderTests {
+    @Test(.timeLimit(.minutes(1))) func aReloadThatReadBeforeARotationNeverUndoesIt() async throws {
+        let current = try await SigningKeyMaterial.generate(), successor = try await SigningKeyMaterial.generate()
+        let ring = KeyRing(signingThreads: 1)
+        let before = [StoredSigningKey(material: current, state: .active, createdAt: Date(), activateAt: Date(), retireAt: nil)]
+        try await ring.load(before)
+        let (started, didStart) = AsyncStream.makeStream(of: Void.self)
+        let (release, doRelease) = AsyncStream.makeStream(of: Void.self)
+        let slow = Task {
+            try await ring.reload {
+                didStart.yield()
+                for await _ in release { break }
+                return before  // what it read before the rotation committed
+            }
+        }
+        for await _ in started { break }
+        let after = before + [StoredSigningKey(material: successor, state: .pending, createdAt: Date(), activateAt: Date().addingTimeInterval(60),
+                                               retireAt: nil)]
+        try await ring.load(after)  // the rotation's reload, read after its commit
+        doRelease.yield()
+        _ = try await slow.value
+        #expect(Set(ring.published.map(\.material.kid)) == [current.kid, successor.kid])
+    }
+}

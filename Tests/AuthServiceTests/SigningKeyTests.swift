@@ -49,7 +49,8 @@ import ServiceWorlds
             let newKid = try #require(try rotate.json()["kid"] as? String)
             // One rotation at a time; published at once, not signing yet.
             #expect(try await auth.call("POST", "/internal/v1/keys/rotate", body: "{}").status == 409)
-            #expect(try await jwksKids(auth) == [oldKid, newKid])
+            let published = try await jwksKids(auth)
+            #expect(published == [oldKid, newKid], "published \(published); old \(oldKid), new \(newKid)")
             #expect(try await auth.signWithActiveKey().kid == oldKid)
             #expect(try await eventually(within: .seconds(5)) {
                 metricValue(try await TestHTTP.get(auth.daemon.managementURL + "/metrics").body, "kisum_auth_signing_keys_published") == 2

@@ -22,6 +22,8 @@ public final class KeyRing: Sendable {
         /// Kids the access feed said were retired: never published again, whatever a load that
         /// read the keys before the retirement brings (kept for the process's life; a handful).
         var refused: Set<String> = []
+        /// The ticket of the reload applied last (see `reload`).
+        var appliedRead = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -41,8 +43,30 @@ public final class KeyRing: Sendable {
 
     deinit { signing.shutdownGracefully { _ in } }
 
-    /// Replaces the ring with `keys`.
+    /// Tickets handed to reloads in the order they start reading.
+    private let reads = NIOLockedValueBox(0)
+
+    /// Replaces the ring with what `read` returns, unless a reload that started reading later has
+    /// been applied meanwhile: the key job's reload that read the keys just before a rotation
+    /// committed, but finished after the rotation's own reload, must not take the new key out of
+    /// the JWKS again. Returns what was read.
+    @discardableResult
+    public func reload(from read: () async throws -> [StoredSigningKey]) async throws -> [StoredSigningKey] {
+        let ticket = reads.withLockedValue { reads in
+            reads += 1
+            return reads
+        }
+        let keys = try await read()
+        try await apply(keys, ticket: ticket)
+        return keys
+    }
+
+    /// Replaces the ring with `keys` (read now).
     public func load(_ keys: [StoredSigningKey]) async throws {
+        try await reload { keys }
+    }
+
+    private func apply(_ keys: [StoredSigningKey], ticket: Int) async throws {
         let active = keys.last { $0.state == .active }
         let signer = try active.map { try AccessTokenSigner(privatePEM: $0.material.privatePEM, kid: $0.material.kid) }
         let published = keys.filter { $0.state != .retired }
@@ -52,12 +76,13 @@ public final class KeyRing: Sendable {
                                digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.material.kid))
         }
         state.withLockedValue { state in
+            guard ticket > state.appliedRead else { return }  // a later read is already in place
             let kids = Set(published.map(\.material.kid)).subtracting(state.refused)
             var verified = state.verified
             for kid in state.publishedKids.subtracting(kids) { verified.drop(kid: kid) }
             let signs = active.map { !state.refused.contains($0.material.kid) } ?? false
             state = State(keys: keys, signer: signs ? signer : nil, activeKid: signs ? active?.material.kid : nil, verifier: verifier,
-                          publishedKids: kids, verified: verified, refused: state.refused)
+                          publishedKids: kids, verified: verified, refused: state.refused, appliedRead: ticket)
         }
     }
 

@@ -34,7 +34,7 @@ struct KeyRoutes: Sendable {
             struct Input: Decodable { var emergency: Bool?; var reason: String? }
             let input = try await request.decodeJSON(as: Input.self, context: context)
             let kid = try await store.rotate(emergency: input.emergency ?? false, publishDelay: publishDelay)
-            try await ring.load(try await store.liveKeys())
+            try await ring.reload { try await store.liveKeys() }
             try await audit.recordAdmin(input.emergency == true ? "key_rotation_emergency" : "key_rotation", target: kid,
                                         request: request, context: context, details: ["reason": input.reason ?? ""])
             return ["kid": kid, "emergency": String(input.emergency ?? false)]
