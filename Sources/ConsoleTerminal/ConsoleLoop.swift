@@ -31,7 +31,7 @@ public final class ConsoleLoop: @unchecked Sendable {
     private let checkCertificates: CheckCertificates?
     private let certificateInterval: Duration
     private let readSigningKeys: ReadSigningKeys?
-    private let signingKeysInterval: Duration
+    private let adminReadInterval: Duration
     private let readAudit: ReadAudit?
 
     struct Shared {
@@ -49,12 +49,12 @@ public final class ConsoleLoop: @unchecked Sendable {
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, runbooks: [Runbook] = [],
                 runRunbook: RunRunbook? = nil, runbookNotice: String? = nil, checkCertificates: CheckCertificates? = nil,
                 certificateInterval: Duration = .seconds(300), readSigningKeys: ReadSigningKeys? = nil,
-                signingKeysInterval: Duration = .seconds(30), readAudit: ReadAudit? = nil, collect: @escaping Collect) {
+                adminReadInterval: Duration = .seconds(30), readAudit: ReadAudit? = nil, collect: @escaping Collect) {
         self.readAudit = readAudit
         self.checkCertificates = checkCertificates
         self.certificateInterval = certificateInterval
         self.readSigningKeys = readSigningKeys
-        self.signingKeysInterval = signingKeysInterval
+        self.adminReadInterval = adminReadInterval
         self.driver = driver
         self.screen = screen
         self.targets = targets
@@ -73,32 +73,7 @@ public final class ConsoleLoop: @unchecked Sendable {
     public func run() async {
         let collector = Task { await collectForever() }
         // Slow reads, each on its own task: a dead endpoint or Admin never delays the probes.
-        let slowReads = [
-            Task { [checkCertificates, targets, now] in
-                guard let checkCertificates else { return }
-                await repeatUntilQuit(every: certificateInterval) {
-                    let checks = await checkCertificates(targets)
-                    let at = now()
-                    return { $0.record(certificates: checks, at: at) }
-                }
-            },
-            Task { [readSigningKeys, now] in
-                guard let readSigningKeys else { return }
-                await repeatUntilQuit(every: signingKeysInterval) {
-                    let report = await readSigningKeys()
-                    let at = now()
-                    return { $0.record(signingKeys: report, at: at) }
-                }
-            },
-            Task { [readAudit, now] in
-                guard let readAudit else { return }
-                await repeatUntilQuit(every: signingKeysInterval) {
-                    let report = await readAudit()
-                    let at = now()
-                    return { $0.record(audit: report, at: at) }
-                }
-            },
-        ]
+        let slowReads = slowReadSchedule().map { read in Task { await repeatUntilQuit(every: read.interval, read.run) } }
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
             let thread = Thread { [self] in
                 drawAndReadKeys()
@@ -111,6 +86,32 @@ public final class ConsoleLoop: @unchecked Sendable {
         slowReads.forEach { $0.cancel() }
         await collector.value
         for read in slowReads { await read.value }
+    }
+
+    /// What the console reads besides the probes, and how often: certificates, signing keys,
+    /// the audit trail (each only when the console was given its reader).
+    private func slowReadSchedule() -> [(interval: Duration, run: @Sendable () async -> (inout OverviewModel) -> Void)] {
+        let now = self.now, targets = self.targets
+        var schedule: [(interval: Duration, run: @Sendable () async -> (inout OverviewModel) -> Void)] = []
+        if let checkCertificates {
+            schedule.append((certificateInterval, {
+                let checks = await checkCertificates(targets), at = now()
+                return { $0.record(certificates: checks, at: at) }
+            }))
+        }
+        if let readSigningKeys {
+            schedule.append((adminReadInterval, {
+                let report = await readSigningKeys(), at = now()
+                return { $0.record(signingKeys: report, at: at) }
+            }))
+        }
+        if let readAudit {
+            schedule.append((adminReadInterval, {
+                let report = await readAudit(), at = now()
+                return { $0.record(audit: report, at: at) }
+            }))
+        }
+        return schedule
     }
 
     /// Runs `read` at once and then every `interval` until the console quits; what it returns

@@ -70,9 +70,15 @@ public struct ConsoleState: Sendable, Equatable {
         }
     }
 
+    /// The views the palette reaches by name (besides `overview` and the services), in the
+    /// order it offers them: one table, so a new view is one line here.
+    static let namedViews: [(name: String, view: View)] = [
+        ("alerts", .alerts), ("runbooks", .runbooks), ("certificates", .certificates), ("keys", .keys), ("audit", .audit), ("help", .help),
+    ]
+
     /// Names the palette completes and accepts.
     public static func paletteNames(_ rows: [DaemonRow]) -> [String] {
-        ["overview", "alerts", "runbooks", "certificates", "keys", "audit", "help"] + rows.map(\.target.service)
+        ["overview"] + namedViews.map(\.name) + rows.map(\.target.service)
     }
 
     /// Handles one key against the rows on screen.
@@ -239,18 +245,8 @@ public struct ConsoleState: Sendable, Equatable {
             if name == "overview" {
                 backStack.removeAll()
                 view = .overview
-            } else if name == "help" {
-                show(.help)
-            } else if name == "alerts" {
-                show(.alerts)
-            } else if name == "runbooks" {
-                show(.runbooks)
-            } else if name == "certificates" {
-                show(.certificates)
-            } else if name == "keys" {
-                show(.keys)
-            } else if name == "audit" {
-                show(.audit)
+            } else if let named = Self.namedViews.first(where: { $0.name == name }) {
+                show(named.view)
             } else if let row = rows.first(where: { $0.target.service == name }) {
                 show(.service(row.target))
             } else if !name.isEmpty {
